@@ -1,0 +1,39 @@
+# The README names two targets: `make run` and `make test`. CI (.ci/run) calls `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck unit install dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Create the venv, install, load the bundled data on first start and serve it.
+run: install
+	$(BIN)/harmgraph stats --load-bundled
+
+## Install the dev extras and run the whole suite: lint, types, tests.
+test: install lint typecheck unit
+
+lint: install
+	$(BIN)/ruff check graph api tests bench
+	$(BIN)/ruff format --check graph api tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The harmgraph web service: a thin FastAPI layer over :mod:`graph`."""

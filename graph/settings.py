@@ -1,0 +1,67 @@
+"""All configuration in one place: :class:`Settings` with the ``HARMGRAPH_`` prefix.
+
+Built by :func:`get_settings`, never at import time.
+
+>>> s = Settings(store="memory")
+>>> s.store_is_memory
+True
+>>> s.query_timeout
+10.0
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root (ontology/, shapes/, data/ live here).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_store() -> str:
+    return str(Path(user_data_dir("harmgraph")) / "store")
+
+
+class Settings(BaseSettings):
+    """harmgraph's settings; each field reads ``HARMGRAPH_<FIELD>`` from the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="HARMGRAPH_", extra="ignore")
+
+    #: Store location: a directory path, ``memory`` for an in-memory store, or later
+    #: an ``http(s)://`` SPARQL endpoint.
+    store: str = ""
+    #: Base IRI under which this server answers for resources.
+    base_iri: str = "https://w3id.org/harmgraph/"
+    #: SPARQL query time limit, seconds.
+    query_timeout: float = 10.0
+    #: Maximum rows in one SPARQL result.
+    max_rows: int = 10_000
+    #: Bearer token for writes; empty means writes are off.
+    write_token: str = ""
+    #: Largest accepted upload or import body, bytes.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    #: Where the bundled data lives.
+    data_dir: Path = PROJECT_ROOT / "data"
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    shapes_dir: Path = PROJECT_ROOT / "shapes"
+
+    @property
+    def store_location(self) -> str:
+        """The effective store location (the per-user data directory when unset)."""
+        return self.store or _default_store()
+
+    @property
+    def store_is_memory(self) -> bool:
+        """Whether the store is in memory (tests, throw-away sessions)."""
+        return self.store_location == "memory"
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides on top.
+
+    >>> get_settings(max_rows=5).max_rows
+    5
+    """
+    return Settings(**overrides)  # type: ignore[arg-type]
