@@ -17,7 +17,9 @@ timeline event      ``{BASE}id/incident/{slug}/event/{n}``         1-based order
 outcome             ``{BASE}id/incident/{slug}/outcome/{n}``       1-based order
 per-incident unknown ``{BASE}id/incident/{slug}/unknown/{role}``   role name
 concept             ``{BASE}vocab/{scheme}/{notation}``            scheme-specific notation
+AIID taxonomy       ``{BASE}vocab/aiid/{taxonomy}/{field}/{value}`` slugs of field and value
 named graph         ``{BASE}graph/{name}``                         dataset name
+import activity     ``{BASE}id/import/{key}``                      UTC time + random suffix
 ==================  =============================================  ==========================
 
 Slugs are lower-case ASCII letters, digits and single hyphens (see :func:`slugify`);
@@ -195,3 +197,36 @@ META_GRAPH = GRAPHS["meta"]
 """Named graph holding provenance of imports (one ``prov:Activity`` per import)."""
 VOCAB_GRAPH = GRAPHS["vocab"]
 """Named graph holding the SKOS vocabularies and the ontology."""
+
+
+def import_activity(key: str) -> URIRef:
+    """The IRI of one import (a ``prov:Activity`` in :data:`META_GRAPH`).
+
+    ``key`` is made by :mod:`graph.ingest` from the UTC start time and a random suffix.
+
+    >>> import_activity("20260101T120000Z-1a2b3c4d")
+    rdflib.term.URIRef('https://w3id.org/harmgraph/id/import/20260101t120000z-1a2b3c4d')
+    """
+    return ID[f"import/{slugify(key)}"]
+
+
+def taxonomy_scheme(taxonomy: str, field: str) -> URIRef:
+    """The concept scheme of one field of an AIID taxonomy (MIT, GMF, CSETv1).
+
+    ``{BASE}vocab/aiid/{taxonomy-slug}/{field-slug}``.
+
+    >>> taxonomy_scheme("CSETv1", "Harm Domain")
+    rdflib.term.URIRef('https://w3id.org/harmgraph/vocab/aiid/csetv1/harm-domain')
+    """
+    return VOCAB[f"aiid/{slugify(taxonomy)}/{slugify(field)}"]
+
+
+def taxonomy_concept(taxonomy: str, field: str, value: str) -> URIRef:
+    """The concept for one value of one field of an AIID taxonomy.
+
+    ``{BASE}vocab/aiid/{taxonomy-slug}/{field-slug}/{value-slug}``.
+
+    >>> taxonomy_concept("GMF", "Known AI Technology", "Transformer")
+    rdflib.term.URIRef('https://w3id.org/harmgraph/vocab/aiid/gmf/known-ai-technology/transformer')
+    """
+    return URIRef(f"{taxonomy_scheme(taxonomy, field)}/{slugify(value)}")
