@@ -296,3 +296,21 @@ def test_rdfs_inference_on_the_curated_incident_makes_no_risk(ontology: Graph) -
     assert {HG.Incident, RISK.Incident, PROV.Entity} <= types
     assert not types & FORBIDDEN
     assert not {t for t in types if isinstance(t, URIRef)} & {HG.AISystem, HG.Actor}
+
+
+def test_model_doc_embeds_the_curated_incident_verbatim() -> None:
+    doc = (PROJECT_ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    section = doc.split("## A complete incident", 1)[1]
+    block = section.split("```turtle\n", 1)[1].split("\n```", 1)[0]
+    incident = PROJECT_ROOT / "data" / "incidents" / "inc-26-0068.ttl"
+    assert block.strip() == incident.read_text(encoding="utf-8").strip()
+
+
+def test_model_doc_example_query_answers_palantir_ice() -> None:
+    doc = (PROJECT_ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    query = doc.split("```sparql\n", 1)[1].split("\n```", 1)[0]
+    data = Graph().parse(PROJECT_ROOT / "data" / "incidents" / "inc-26-0068.ttl")
+    rows = [tuple(str(v) for v in row) for row in data.query(query)]  # type: ignore[union-attr]
+    assert rows == [
+        ("U.S. Immigration and Customs Enforcement", "Palantir ImmigrationOS", "INC-26-0068")
+    ]
