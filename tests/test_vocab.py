@@ -246,3 +246,19 @@ def test_mit_labels_are_the_snapshot_labels() -> None:
         concept = model.concept("pattern", f"MIT-{number}")
         assert english(g, concept, SKOS.prefLabel) == [Literal(label, lang="en")], value
         assert (concept, SKOS.hiddenLabel, Literal(value, lang="en")) in g, value
+
+
+def test_every_concept_used_by_curated_incidents_exists() -> None:
+    vocab = Graph()
+    for scheme in model.SCHEMES:
+        vocab += load(scheme)
+    known = set(vocab.subjects(RDF.type, SKOS.Concept))
+    own = tuple(str(model.scheme(s)) + "/" for s in model.SCHEMES)
+    files = sorted((PROJECT_ROOT / "data" / "incidents").glob("*.ttl"))
+    assert files
+    missing = set()
+    for path in files:
+        for o in Graph().parse(path, format="turtle").objects():
+            if isinstance(o, URIRef) and str(o).startswith(own) and o not in known:
+                missing.add(f"{path.name}: {o}")
+    assert not missing, "\n".join(sorted(missing))
