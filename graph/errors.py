@@ -71,8 +71,11 @@ class InvalidRDF(BadRequest):
         self.column = column
 
     def context(self) -> dict[str, Any]:
-        return {k: v for k, v in (("file", self.file), ("line", self.line),
-                                  ("column", self.column)) if v is not None}
+        return {
+            k: v
+            for k, v in (("file", self.file), ("line", self.line), ("column", self.column))
+            if v is not None
+        }
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line, self.column) if p is not None)
@@ -91,15 +94,13 @@ class InvalidQuery(BadRequest):
 
     title = "Invalid query"
 
-    def __init__(self, detail: str, *, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(self, detail: str, *, line: int | None = None, column: int | None = None) -> None:
         super().__init__(detail)
         self.line = line
         self.column = column
 
     def context(self) -> dict[str, Any]:
-        return {k: v for k, v in (("line", self.line), ("column", self.column))
-                if v is not None}
+        return {k: v for k, v in (("line", self.line), ("column", self.column)) if v is not None}
 
 
 class InputError(BadRequest):
@@ -111,16 +112,25 @@ class InputError(BadRequest):
 
     title = "Invalid input"
 
-    def __init__(self, detail: str, *, file: str | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
         super().__init__(detail)
         self.file = file
         self.line = line
         self.field = field
 
     def context(self) -> dict[str, Any]:
-        return {k: v for k, v in (("file", self.file), ("line", self.line),
-                                  ("field", self.field)) if v is not None}
+        return {
+            k: v
+            for k, v in (("file", self.file), ("line", self.line), ("field", self.field))
+            if v is not None
+        }
 
     def __str__(self) -> str:
         where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
@@ -141,6 +151,20 @@ class Forbidden(HarmgraphError):
 
     status = 403
     title = "Forbidden"
+
+
+class NotAcceptable(HarmgraphError):
+    """No representation the client accepts (the Accept header rules out every offer)."""
+
+    status = 406
+    title = "Not acceptable"
+
+    def __init__(self, detail: str, *, offered: list[str]) -> None:
+        super().__init__(detail)
+        self.offered = offered
+
+    def context(self) -> dict[str, Any]:
+        return {"offered": self.offered}
 
 
 class Unauthorized(HarmgraphError):

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     max_rows: int = 10_000
     #: Bearer token for writes; empty means writes are off.
     write_token: str = ""
+    #: IRIs that SPARQL SERVICE and LOAD may reach; everything else is refused (403).
+    service_allowlist: list[str] = []
+    #: Query worker processes (on-disk store) or threads (in-memory store).
+    query_workers: int = 2
     #: Largest accepted upload or import body, bytes.
     max_upload_bytes: int = 20 * 1024 * 1024
     #: Where the bundled data lives.

@@ -1,0 +1,105 @@
+"""Errors as RFC 9457 problem documents (``application/problem+json``), HTML for browsers.
+
+One renderer, :func:`problem_response`, serves every error: a
+:class:`~graph.errors.HarmgraphError` (its status, title, detail and context
+fields), Starlette's own HTTP errors (404 for unknown paths, 405), and any other
+exception, which is logged with its traceback and answered as a bare 500.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.negotiation import prefers_html
+from graph.errors import HarmgraphError, Unauthorized
+
+log = logging.getLogger("harmgraph.api")
+
+#: Problem type IRIs are this prefix plus the error's kebab-case slug.
+PROBLEM_BASE = "https://w3id.org/harmgraph/problems/"
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{status} {title}</title></head>
+<body><h1>{status} {title}</h1><p>{detail}</p></body></html>
+"""
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    slug: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem document, or an HTML page when the client prefers HTML."""
+    if prefers_html(request.headers.get("accept")):
+        page = _PAGE.format(status=status, title=html.escape(title), detail=html.escape(detail))
+        return Response(page, status, headers, media_type="text/html; charset=utf-8")
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
+    body.update(extra or {})
+    return Response(
+        json.dumps(body, ensure_ascii=False, default=str),
+        status,
+        headers,
+        media_type="application/problem+json",
+    )
+
+
+async def harmgraph_error(request: Request, exc: Exception) -> Response:
+    """Render a HarmgraphError (registered for HarmgraphError only)."""
+    assert isinstance(exc, HarmgraphError)  # noqa: S101 - guaranteed by the registration
+    headers = (
+        {"WWW-Authenticate": 'Bearer realm="harmgraph"'} if isinstance(exc, Unauthorized) else None
+    )
+    return problem_response(
+        request,
+        status=exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        slug=exc.type_slug,
+        extra=exc.context(),
+        headers=headers,
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Render Starlette's HTTP errors (unknown path, method not allowed) as problems."""
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101
+    title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+    return problem_response(
+        request,
+        status=exc.status_code,
+        title=title,
+        detail=str(exc.detail),
+        slug=title.lower().replace(" ", "-"),
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """Log an unexpected exception; answer 500 without any traceback."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        request,
+        status=500,
+        title="Internal error",
+        detail="an unexpected error happened; it has been logged",
+        slug="internal-error",
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+    app.add_exception_handler(HarmgraphError, harmgraph_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, internal_error)

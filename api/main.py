@@ -1,0 +1,54 @@
+"""The FastAPI application: ``create_app(settings, store)``.
+
+Run it with ``uvicorn --factory api.main:create_app``; settings come from
+``HARMGRAPH_*`` environment variables (see :mod:`graph.settings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import ops, sparql
+from api.sparql.pool import ProcessExecutor, QueryExecutor, ThreadExecutor
+from graph.settings import Settings, get_settings
+from graph.store import Store
+
+
+def make_executor(store: Store, settings: Settings) -> QueryExecutor:
+    """Worker processes for an on-disk store, threads for an in-memory one."""
+    if store.location == "memory":
+        return ThreadExecutor(store.ox, settings.query_timeout, settings.query_workers)
+    return ProcessExecutor(store.location, settings.query_timeout, settings.query_workers)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the app; open the store from ``settings.store_location`` unless given one.
+
+    A store passed in stays owned by the caller; a store opened here is closed
+    when the app shuts down. Query workers always stop at shutdown.
+    """
+    settings = settings or get_settings()
+    owned = store is None
+    store = store or Store.open(settings.store_location)
+    executor = make_executor(store, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        executor.close()
+        if owned:
+            store.close()
+
+    # The interactive docs pages load scripts from a CDN, so they stay off.
+    app = FastAPI(title="harmgraph", docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.queries = executor
+    errors.install(app)
+    app.include_router(ops.router)
+    app.include_router(sparql.router)
+    return app

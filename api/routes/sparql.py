@@ -1,0 +1,148 @@
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` (queries, updates, service description).
+
+The handler reads the body (async, capped at ``max_upload_bytes``) and does
+all blocking work (pyoxigraph, waiting for a query worker) in the thread pool.
+See docs/sparql.md for formats, limits and errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import get_executor, get_settings, get_store
+from api.negotiation import negotiate
+from api.sparql import description, formats
+from api.sparql.analysis import analyse, check_remote
+from api.sparql.execute import QueryJob
+from api.sparql.pool import QueryExecutor
+from api.sparql.protocol import Operation, parse_request
+from api.sparql.update import apply_update, authorize
+from graph import model
+from graph.errors import NotAcceptable, PayloadTooLarge
+from graph.settings import Settings
+from graph.store import Store
+
+router = APIRouter(tags=["sparql"])
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>harmgraph SPARQL endpoint</title></head>
+<body><h1>harmgraph SPARQL endpoint</h1>
+<p>This is a SPARQL 1.1 Protocol
+endpoint. Send a query with <code>GET /sparql?query=...</code> or <code>POST</code>;
+see <code>docs/sparql.md</code> in the harmgraph repository for formats and limits.</p>
+<p>The <a href="/openapi.json">OpenAPI description</a> lists every route.</p>
+</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What the blocking part needs from the HTTP request."""
+
+    operation: Operation
+    accept: str | None
+    authorization: str | None
+    endpoint: str
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request body is larger than {limit} bytes", limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@router.api_route("/sparql", methods=["GET", "POST"], include_in_schema=True)
+@router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
+async def sparql(
+    request: Request,
+    settings: Annotated[Settings, Depends(get_settings)],
+    store: Annotated[Store, Depends(get_store)],
+    executor: Annotated[QueryExecutor, Depends(get_executor)],
+) -> Response:
+    """Answer a SPARQL query or update (SPARQL 1.1 Protocol)."""
+    body = await _body(request, settings.max_upload_bytes) if request.method == "POST" else b""
+    operation = parse_request(
+        request.method,
+        request.query_params.multi_items(),
+        request.headers.get("content-type"),
+        body,
+    )
+    req = _Request(
+        operation,
+        request.headers.get("accept"),
+        request.headers.get("authorization"),
+        str(request.url.replace(query=None, fragment=None)),
+    )
+    if operation.kind == "none":
+        return _describe(req, settings)
+    if operation.kind == "update":
+        return await run_in_threadpool(_update, req, settings, store, executor)
+    return await run_in_threadpool(_query, req, settings, executor)
+
+
+def _describe(req: _Request, settings: Settings) -> Response:
+    offered = [*formats.GRAPHS, "text/html"]
+    chosen = negotiate(req.accept, offered)
+    if chosen is None:
+        raise NotAcceptable("no acceptable representation of the service", offered=offered)
+    if chosen == "text/html":
+        return Response(_PAGE, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    body = description.describe(
+        req.endpoint, writable=bool(settings.write_token), format=formats.graph_format(chosen)
+    )
+    return Response(body, media_type=formats.canonical(chosen), headers={"Vary": "Accept"})
+
+
+def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Response:
+    op = req.operation
+    analysis = analyse(op.text, req.endpoint, model.PREFIXES)
+    check_remote(analysis, settings.service_allowlist)
+    offered = formats.offers(analysis.form or "SELECT")
+    # Without a recognisable form the query cannot parse: let pyoxigraph say where.
+    chosen = negotiate(req.accept, offered) if analysis.form else offered[0]
+    if chosen is None:
+        raise NotAcceptable(f"no acceptable format for a {analysis.form} result", offered=offered)
+    job = QueryJob(
+        op.text,
+        chosen,
+        default_graphs=tuple(op.default_graphs) if op.has_dataset else None,
+        named_graphs=tuple(op.named_graphs) if op.has_dataset else None,
+        union_default=not analysis.has_dataset,
+        base_iri=req.endpoint,
+        prefixes=tuple(model.PREFIXES.items()),
+        max_rows=settings.max_rows,
+    )
+    answer = executor.run(job)
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers["HG-Truncated"] = "true"
+        headers["HG-Max-Rows"] = str(settings.max_rows)
+    media = answer.media_type
+    if media.startswith("text/"):
+        media += "; charset=utf-8"
+    return Response(answer.body, media_type=media, headers=headers)
+
+
+def _update(req: _Request, settings: Settings, store: Store, executor: QueryExecutor) -> Response:
+    authorize(req.authorization, settings.write_token)
+    op = req.operation
+    apply_update(
+        store.ox,
+        executor,
+        op.text,
+        using=op.default_graphs,
+        using_named=op.named_graphs,
+        base_iri=req.endpoint,
+        prefixes=model.PREFIXES,
+        allowlist=settings.service_allowlist,
+    )
+    return Response(status_code=204)

@@ -1,0 +1,212 @@
+"""Where queries run, with a time limit: killable worker processes or threads.
+
+pyoxigraph cannot interrupt a running query, and a native call in a thread
+cannot be stopped. For an on-disk store, queries therefore run in a small pool
+of worker processes that each open the store read-only; a query past the limit
+gets its worker killed and replaced, and answers 503, while other workers keep
+serving. A read-only opener sees the store as it was when opened, so writes
+bump a generation number and each worker reopens the store before its next job
+when its generation is stale; writes and reads never overlap (a reader-writer
+lock), because pyoxigraph leaves reading during another process's write
+undefined.
+
+The in-memory store cannot be shared with another process: its queries run in
+threads, and a query past the limit answers 503 but keeps its thread busy until
+it finishes (documented in docs/sparql.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from api.sparql.execute import QueryAnswer, QueryJob, run_query
+from graph.errors import HarmgraphError, Overloaded, QueryTimeout, StoreError
+
+
+class QueryExecutor(Protocol):
+    """Runs query jobs within the configured time limit."""
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        """Answer ``job`` or raise QueryTimeout / Overloaded / the query's own error."""
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold off queries while the caller writes; later queries see the write."""
+        yield
+
+    def close(self) -> None:
+        """Stop the workers."""
+
+
+def _timeout(limit: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"the query ran longer than the limit of {limit:g} s and was stopped",
+        limit_seconds=limit,
+    )
+
+
+class ThreadExecutor:
+    """Queries on an in-memory store, in threads (a timed-out query keeps running)."""
+
+    def __init__(self, store: ox.Store, timeout: float, workers: int) -> None:
+        self.store, self.timeout = store, timeout
+        self._pool = ThreadPoolExecutor(max_workers=max(workers, 1) * 2, thread_name_prefix="q")
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        future = self._pool.submit(run_query, self.store, job)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            raise _timeout(self.timeout) from None
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        yield  # the in-memory store isolates concurrent readers and writers itself
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_main(conn: Connection, path: str) -> None:
+    """A worker process: answer (generation, job) messages until the pipe closes."""
+    store: ox.Store | None = None
+    opened = -1
+    while True:
+        try:
+            generation, job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        reply: tuple[str, Any]
+        try:
+            if store is None or generation != opened:
+                try:
+                    store, opened = ox.Store.read_only(path), generation
+                except OSError as err:
+                    raise StoreError(f"cannot open the store read-only: {err}") from None
+            reply = ("ok", run_query(store, job))
+        except HarmgraphError as err:
+            reply = ("error", err)
+        except Exception as err:  # noqa: BLE001 - reported to the parent, which logs a 500
+            reply = ("crash", f"{type(err).__name__}: {err}")
+        conn.send(reply)
+
+
+class _ReadWriteLock:
+    """Many readers or one writer."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writer)
+            self._writer = True
+            self._cond.wait_for(lambda: self._readers == 0)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+class _Worker:
+    def __init__(self, path: str) -> None:
+        ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, path), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class ProcessExecutor:
+    """Queries on an on-disk store, in worker processes killed at the time limit."""
+
+    def __init__(self, path: str, timeout: float, workers: int) -> None:
+        self.path, self.timeout = path, timeout
+        self._generation = 0
+        self._lock = _ReadWriteLock()
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        for _ in range(max(workers, 1)):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        worker = _Worker(self.path)
+        self._all.add(worker)
+        self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        worker.stop()
+        self._spawn()
+
+    def pids(self) -> list[int | None]:
+        """Process ids of the current workers (tests check that a worker was replaced)."""
+        return [w.process.pid for w in self._all]
+
+    def run(self, job: QueryJob) -> QueryAnswer:
+        with self._lock.reading():
+            try:
+                worker = self._idle.get(timeout=self.timeout)
+            except queue.Empty:
+                raise Overloaded("all query workers are busy; try again later") from None
+            try:
+                worker.conn.send((self._generation, job))
+                if not worker.conn.poll(self.timeout):
+                    self._replace(worker)
+                    raise _timeout(self.timeout)
+                status, payload = worker.conn.recv()
+            except (EOFError, OSError):
+                self._replace(worker)
+                raise StoreError("a query worker stopped unexpectedly") from None
+            self._idle.put(worker)
+        if status == "error":
+            raise payload
+        if status == "crash":
+            raise RuntimeError(f"query worker failed: {payload}")
+        answer: QueryAnswer = payload
+        return answer
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._lock.writing():
+            try:
+                yield
+            finally:
+                self._generation += 1
+
+    def close(self) -> None:
+        for worker in list(self._all):
+            worker.stop()
+        self._all.clear()
