@@ -157,60 +157,81 @@ def read_incidents(path: Path, duplicates: Mapping[int, int]) -> dict[int, Incid
     return records
 
 
+#: What every AIID incident states the same way (see the module docstring for why).
+_FIXED = (
+    (RDF.type, HG.Incident),
+    (HG.sourceDataset, model.concept("dataset", "aiid")),
+    (HG.severity, model.concept("severity", "unassessed")),
+    (HG.status, model.concept("status", "alleged")),
+    (HG.evidenceLevel, model.concept("evidence", "unassessed")),
+    (HG.contributingFactor, model.concept("factor", "unassessed")),
+)
+_SOURCE_FIXED = (
+    (RDF.type, HG.Source),
+    (HG.sourceType, model.concept("source-type", "database-entry")),
+    (DCTERMS.publisher, Literal(PUBLISHER)),
+)
+_NO_SYSTEM = "The AIID snapshot does not name the AI system; see the incident's reports"
+# rdflib namespaces build a new URIRef on every attribute access; these run per triple.
+_TYPE, _LABEL, _NOTE = RDF.type, RDFS.label, SKOS.note
+_IDENTIFIER, _TITLE, _DESCRIPTION, _DATE = (
+    DCTERMS.identifier,
+    DCTERMS.title,
+    DCTERMS.description,
+    DCTERMS.date,
+)
+
+
 class _Builder:
     """Writes incidents and the parties they name into one graph, each party once."""
 
     def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+        self.add = graph.add
+        self.parties: dict[tuple[str, str], URIRef] = {}
         self.seen: set[URIRef] = set()
 
     def party(self, role: Role, slug: str) -> URIRef:
-        iri = model.mint(role.kind, slug)
-        if iri not in self.seen:
-            self.seen.add(iri)
-            add = self.graph.add
-            if is_unknown(slug):
-                add((iri, RDF.type, HG.Unknown))
-                add((iri, RDFS.label, Literal(unknown_label(slug), lang="en")))
-                add((iri, SKOS.note, Literal(f"AIID lists this party as '{slug}'", lang="en")))
-            else:
-                add((iri, RDF.type, role.rdf_class))
-                add((iri, RDFS.label, Literal(slug_label(slug), lang="en")))
+        key = (role.kind, slug)
+        if key in self.parties:
+            return self.parties[key]
+        iri = self.parties[key] = model.mint(role.kind, slug)
+        if iri in self.seen:  # another slug with the same IRI slug ("pony.ai", "pony-ai")
+            return iri
+        self.seen.add(iri)
+        if is_unknown(slug):
+            self.add((iri, _TYPE, HG.Unknown))
+            self.add((iri, _LABEL, Literal(unknown_label(slug), lang="en")))
+            self.add((iri, _NOTE, Literal(f"AIID lists this party as '{slug}'", lang="en")))
+        else:
+            self.add((iri, _TYPE, role.rdf_class))
+            self.add((iri, _LABEL, Literal(slug_label(slug), lang="en")))
         return iri
 
     def unknown(self, incident: URIRef, name: str, label: str, note: str) -> URIRef:
         iri = model.part(incident, "unknown", name)
-        self.graph.add((iri, RDF.type, HG.Unknown))
-        self.graph.add((iri, RDFS.label, Literal(label, lang="en")))
-        self.graph.add((iri, SKOS.note, Literal(note, lang="en")))
+        self.add((iri, _TYPE, HG.Unknown))
+        self.add((iri, _LABEL, Literal(label, lang="en")))
+        self.add((iri, _NOTE, Literal(note, lang="en")))
         return iri
 
     def incident(self, record: IncidentRecord, retired: list[int]) -> URIRef:
-        n, row, add = record.number, record.row, self.graph.add
+        n, row, add = record.number, record.row, self.add
         iri = model.mint("incident", f"aiid-{n}")
         title = row.text("title")
         url = CITE_URL.format(n=n)
         source = model.mint("source", url)
-        for triple in (
-            (iri, RDF.type, HG.Incident),
-            (iri, DCTERMS.identifier, Literal(f"AIID-{n}")),
-            (iri, HG.aiidNumber, Literal(n)),
-            (iri, DCTERMS.title, Literal(title)),
-            (iri, DCTERMS.description, Literal(row.text("description"))),
-            (iri, DCTERMS.date, Literal(row.date("date"))),
-            (iri, HG.sourceDataset, model.concept("dataset", "aiid")),
-            (iri, HG.severity, model.concept("severity", "unassessed")),
-            (iri, HG.status, model.concept("status", "alleged")),
-            (iri, HG.evidenceLevel, model.concept("evidence", "unassessed")),
-            (iri, HG.contributingFactor, model.concept("factor", "unassessed")),
-            (iri, PROV.wasDerivedFrom, source),
-            (source, RDF.type, HG.Source),
-            (source, SCHEMA.url, URIRef(url)),
-            (source, DCTERMS.title, Literal(f"AI Incident Database, Incident {n}: {title}")),
-            (source, HG.sourceType, model.concept("source-type", "database-entry")),
-            (source, DCTERMS.publisher, Literal(PUBLISHER)),
-        ):
-            add(triple)
+        for prop, value in _FIXED:
+            add((iri, prop, value))
+        for source_prop, source_value in _SOURCE_FIXED:
+            add((source, source_prop, source_value))
+        add((iri, _IDENTIFIER, Literal(f"AIID-{n}")))
+        add((iri, HG.aiidNumber, Literal(n)))
+        add((iri, _TITLE, Literal(title)))
+        add((iri, _DESCRIPTION, Literal(row.text("description"))))
+        add((iri, _DATE, Literal(row.date("date"))))
+        add((iri, PROV.wasDerivedFrom, source))
+        add((source, SCHEMA.url, URIRef(url)))
+        add((source, _TITLE, Literal(f"AI Incident Database, Incident {n}: {title}")))
         for dup in retired:
             add((iri, HG.aiidDuplicate, Literal(dup)))
         for role in ROLES:
@@ -221,18 +242,8 @@ class _Builder:
             ]
             for target in targets:
                 add((iri, role.prop, target))
-        add(
-            (
-                iri,
-                HG.aiSystem,
-                self.unknown(
-                    iri,
-                    "system",
-                    "Unknown AI system",
-                    "The AIID snapshot does not name the AI system; see the incident's reports",
-                ),
-            )
-        )
+        system = self.unknown(iri, "system", "Unknown AI system", _NO_SYSTEM)
+        add((iri, HG.aiSystem, system))
         return iri
 
 
