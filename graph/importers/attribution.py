@@ -238,6 +238,7 @@ def _split(text: str, split_bare: Callable[[str], list[str]]) -> list[str]:
     for name in names:
         if not name or _RESERVED.search(f" {name} ") or _DANGLING_AND.fullmatch(name):
             raise ValueError(f"empty or malformed list item {name!r}")
+        slugify(name)  # a name needs letters or digits to get an IRI; raises ValueError
     return names
 
 

@@ -89,6 +89,11 @@ def import_pages(paths: Iterable[str | Path]) -> Graph:
 
     Raises :class:`InputError` (and builds nothing) if any page does not parse or
     two pages describe the same incident.
+
+    >>> import pathlib
+    >>> page = pathlib.Path(__file__).parents[2] / "data/topaithreats/INC-26-0068.txt"
+    >>> len(import_pages([page]))
+    73
     """
     pages: dict[str, Page] = {}
     for path in paths:
@@ -109,7 +114,12 @@ def import_pages(paths: Iterable[str | Path]) -> Graph:
 
 
 def add_page(graph: Graph, page: Page) -> URIRef:
-    """Add the RDF of one parsed page to ``graph``; return the incident IRI."""
+    """Add the RDF of one parsed page to ``graph``; return the incident IRI.
+
+    >>> from graph.importers.topaithreats_page import _EXAMPLE
+    >>> add_page(Graph(), parse_page(_EXAMPLE, file="p.txt"))
+    rdflib.term.URIRef('https://w3id.org/harmgraph/id/incident/inc-26-0001')
+    """
     add = graph.add
     incident = model.mint("incident", page.identifier)
     attribution = page.attribution

@@ -33,6 +33,7 @@ from graph.importers.topaithreats_sections import (
     split_sections,
     strip_citations,
 )
+from graph.model import slugify
 
 _HEADER = re.compile(
     r"(?P<id>INC-\d{2}-\d{4})\s+(?P<status>confirmed|alleged|under investigation|disputed|"
@@ -116,7 +117,13 @@ class Page:
 
 
 def parse_page(text: str, *, file: str) -> Page:
-    """Parse the text of one incident page; raise :class:`InputError` if it does not fit."""
+    """Parse the text of one incident page; raise :class:`InputError` if it does not fit.
+
+    >>> parse_page(_EXAMPLE.replace("Sources", "Sourcez"), file="p.txt")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: p.txt:12 [Sources]: expected a section headed 'Sources' before ...
+    """
     preamble, sections = split_sections(text, file=file, required=REQUIRED)
     identifier, status, severity, title, year = _header(preamble, file)
     sources = _sources(sections["Sources"])
@@ -189,6 +196,11 @@ def _search(pattern: re.Pattern[str], body: str, section: Section, expected: str
     m = pattern.search(body)
     if m is None:
         raise section.error(f"expected {expected}", section.line)
+    try:
+        slugify(m.group(1))
+    except ValueError:
+        detail = f"expected {expected}; {m.group(1)!r} has no letters"
+        raise section.error(detail, section.line) from None
     return m
 
 

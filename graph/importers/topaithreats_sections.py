@@ -92,7 +92,11 @@ def _missing(name: str, sections: dict[str, Section], file: str, end: int) -> In
 
 
 def bullets(section: Section | None, expected: str) -> list[tuple[int, str]]:
-    """The ``•`` items of a section, as (line, text); any other line is an error."""
+    """The ``•`` items of a section, as (line, text); any other line is an error.
+
+    >>> bullets(Section("Key Facts", "p.txt", 1, [(3, "• One[1]")]), "'• <fact>'")
+    [(3, 'One[1]')]
+    """
     if section is None:
         return []
     items = []

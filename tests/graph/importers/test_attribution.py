@@ -240,3 +240,8 @@ def test_garbage_raises_input_error_only(text: str) -> None:
         parse(text)
     except InputError as exc:
         assert exc.field == "Attribution"
+
+
+def test_name_without_letters_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="'—'"):
+        parse("A developed and deployed S, harming —.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
@@ -169,3 +171,30 @@ def test_import_conforms_to_the_shapes() -> None:
     report = validation.get_validator().validate(import_pages([PAGE]))
     assert report.conforms, report.to_text()
     assert not [r for r in report.warnings if "factor" in str(r.path)]
+
+
+@given(st.text())
+def test_garbage_page_raises_input_error_only(text: str) -> None:
+    try:
+        parse_page(text, file="g.txt")
+    except InputError as exc:
+        assert exc.file == "g.txt"
+
+
+@given(st.data())
+def test_damaged_page_parses_or_raises_input_error(data: st.DataObject) -> None:
+    """Any subset of the page's lines either parses or is an InputError, never a crash."""
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    keep = data.draw(st.lists(st.booleans(), min_size=len(lines), max_size=len(lines)))
+    text = "\n".join(line for line, k in zip(lines, keep, strict=True) if k)
+    try:
+        _graph(text)
+    except InputError as exc:
+        assert exc.file == "p.txt" and exc.field
+
+
+def test_domain_without_letters_is_an_input_error() -> None:
+    text = _page({"the Privacy & Surveillance domain": "the & domain"})
+    with pytest.raises(InputError, match="has no letters") as info:
+        parse_page(text, file="p.txt")
+    assert (info.value.field, info.value.line) == ("Use in Retrieval", 53)
