@@ -201,6 +201,7 @@ class ConceptWriter:
 
     graph: Graph
     _seen: set[URIRef] = field(default_factory=set)
+    _matched: set[tuple[URIRef, URIRef]] = field(default_factory=set)
 
     def concept(self, taxonomy: str, column: str, value: str) -> URIRef:
         """The concept for ``value``, written (with its scheme) on first use."""
@@ -227,26 +228,17 @@ class ConceptWriter:
         return iri
 
     def pattern(self, subdomain: str, classification: URIRef) -> URIRef | None:
-        """The ``hgv:pattern`` concept for an MIT subdomain, written on first use.
+        """The ``hgv:pattern`` concept for an MIT subdomain concept, linked by skos:exactMatch.
 
-        The shapes need every threat pattern to be a concept of ``hgv:pattern``; the
-        MIT subdomains are written here, from the snapshot's own labels, so an AIID
-        import validates even where ``data/vocab/pattern.ttl`` lacks them.
+        The pattern concepts themselves (``MIT-n.m``) live in ``data/vocab/pattern.ttl``.
         """
         found = mit_pattern(subdomain)
         if found is None:
             return None
-        iri, notation, label = found
-        if iri not in self._seen:
-            self._seen.add(iri)
-            for triple in (
-                (iri, RDF.type, SKOS.Concept),
-                (iri, SKOS.prefLabel, Literal(label, lang="en")),
-                (iri, SKOS.inScheme, model.scheme("pattern")),
-                (iri, SKOS.notation, Literal(notation)),
-                (iri, SKOS.exactMatch, classification),
-            ):
-                self.graph.add(triple)
+        iri = found[0]
+        if (classification, iri) not in self._matched:
+            self._matched.add((classification, iri))
+            self.graph.add((classification, SKOS.exactMatch, iri))
         return iri
 
 

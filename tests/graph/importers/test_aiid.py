@@ -24,6 +24,7 @@ from graph.settings import PROJECT_ROOT
 
 SNAPSHOT = PROJECT_ROOT / "data" / "aiid"
 BAD = Path(__file__).parents[2] / "data" / "aiid-bad"
+VOCAB = PROJECT_ROOT / "data" / "vocab"
 
 JOIN_QUERY = """
 PREFIX hg: <https://w3id.org/harmgraph/ontology#>
@@ -195,7 +196,19 @@ def test_mit_subdomain_gives_a_threat_pattern(snapshot: Graph) -> None:
     number = row["Risk Subdomain"].split(". ")[0]
     pattern = model.concept("pattern", f"MIT-{number}")
     assert (iri(23), HG.threatPattern, pattern) in snapshot
-    assert (pattern, SKOS.inScheme, model.scheme("pattern")) in snapshot
+    subdomain = model.taxonomy_concept("MIT", "Risk Subdomain", row["Risk Subdomain"])
+    assert (subdomain, SKOS.exactMatch, pattern) in snapshot
+
+
+def test_patterns_and_regions_used_exist_in_the_vocabularies(snapshot: Graph) -> None:
+    vocab = Graph()
+    for name in ("pattern", "region"):
+        vocab.parse(VOCAB / f"{name}.ttl")
+    for prop, name in ((HG.threatPattern, "pattern"), (DCTERMS.spatial, "region")):
+        used = set(snapshot.objects(None, prop))
+        assert used
+        missing = {c for c in used if (c, SKOS.inScheme, model.scheme(name)) not in vocab}
+        assert not missing, f"add to data/vocab/{name}.ttl: {sorted(missing)}"
 
 
 def test_cset_country_becomes_spatial(snapshot: Graph) -> None:
