@@ -33,7 +33,7 @@ Mapping (``n`` is the AIID incident number):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,17 +185,19 @@ _IDENTIFIER, _TITLE, _DESCRIPTION, _DATE = (
 class _Builder:
     """Writes incidents and the parties they name into one graph, each party once."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, described: Container[URIRef]) -> None:
         self.add = graph.add
         self.parties: dict[tuple[str, str], URIRef] = {}
         self.seen: set[URIRef] = set()
+        self.described = described
 
     def party(self, role: Role, slug: str) -> URIRef:
         key = (role.kind, slug)
         if key in self.parties:
             return self.parties[key]
         iri = self.parties[key] = model.mint(role.kind, slug)
-        if iri in self.seen:  # another slug with the same IRI slug ("pony.ai", "pony-ai")
+        # Another slug with the same IRI slug ("pony.ai", "pony-ai"), or described elsewhere.
+        if iri in self.seen or iri in self.described:
             return iri
         self.seen.add(iri)
         if is_unknown(slug):
@@ -222,16 +224,17 @@ class _Builder:
         source = model.mint("source", url)
         for prop, value in _FIXED:
             add((iri, prop, value))
-        for source_prop, source_value in _SOURCE_FIXED:
-            add((source, source_prop, source_value))
+        if source not in self.described:
+            for source_prop, source_value in _SOURCE_FIXED:
+                add((source, source_prop, source_value))
+            add((source, SCHEMA.url, URIRef(url)))
+            add((source, _TITLE, Literal(f"AI Incident Database, Incident {n}: {title}")))
         add((iri, _IDENTIFIER, Literal(f"AIID-{n}")))
         add((iri, HG.aiidNumber, Literal(n)))
         add((iri, _TITLE, Literal(title)))
         add((iri, _DESCRIPTION, Literal(row.text("description"))))
         add((iri, _DATE, Literal(row.date("date"))))
         add((iri, PROV.wasDerivedFrom, source))
-        add((source, SCHEMA.url, URIRef(url)))
-        add((source, _TITLE, Literal(f"AI Incident Database, Incident {n}: {title}")))
         for dup in retired:
             add((iri, HG.aiidDuplicate, Literal(dup)))
         for role in ROLES:
@@ -248,7 +251,11 @@ class _Builder:
 
 
 def load_snapshot(
-    directory: Path | str, *, include_unpublished: bool = False, on_progress: Progress | None = None
+    directory: Path | str,
+    *,
+    include_unpublished: bool = False,
+    on_progress: Progress | None = None,
+    described: Container[URIRef] = frozenset(),
 ) -> Graph:
     """Convert an AIID snapshot folder into one graph (see the module docstring).
 
@@ -257,6 +264,10 @@ def load_snapshot(
             ``classifications_*.csv`` files.
         include_unpublished: also read taxonomy rows AIID has not published.
         on_progress: called with ``(done, total)`` records while converting.
+        described: actors, harmed groups and sources already described elsewhere
+            (e.g. in the curated graph of the store): the import links to them but
+            restates none of their triples, so its labels and titles never clash with
+            curated ones.
 
     Raises:
         InputError: a file or column is missing, or a cell does not parse.
@@ -281,7 +292,7 @@ def load_snapshot(
         graph.bind(prefix, namespace)
     total = len(records) + sum(len(rows) for _, rows in taxonomies)
     done = 0
-    builder = _Builder(graph)
+    builder = _Builder(graph, described)
     incidents: dict[int, URIRef] = {}
     for number, record in records.items():
         incidents[number] = builder.incident(record, retired.get(number, []))

@@ -7,6 +7,8 @@ purpose, and replaceable (the importer only calls :func:`slug_label` and
 
 from __future__ import annotations
 
+import re
+
 #: Words whose spelling title-casing gets wrong.
 SPELLINGS: dict[str, str] = {
     "ai": "AI",
@@ -18,11 +20,16 @@ SPELLINGS: dict[str, str] = {
     "eu": "EU",
     "fbi": "FBI",
     "gpt": "GPT",
+    "fda": "FDA",
+    "ftc": "FTC",
     "ibm": "IBM",
     "ice": "ICE",
+    "ios": "iOS",
+    "irs": "IRS",
     "lapd": "LAPD",
     "linkedin": "LinkedIn",
     "llm": "LLM",
+    "macos": "macOS",
     "mit": "MIT",
     "nhs": "NHS",
     "nyc": "NYC",
@@ -42,12 +49,22 @@ _MINOR = frozenset(
 )
 
 
+_CORE = re.compile(r"^(\W*)(.*?)(\W*)$")
+
+
 def _words(slug: str) -> list[str]:
     return [w for w in slug.replace("_", "-").split("-") if w]
 
 
-def _spell(word: str) -> str:
-    return SPELLINGS.get(word.lower(), word)
+def _spell(word: str, *, title: bool = False, first: bool = False) -> str:
+    """Spell one word, looking through brackets and punctuation: ``(usa)`` → ``(USA)``."""
+    match = _CORE.match(word)
+    pre, core, post = match.groups() if match else ("", word, "")
+    if core.lower() in SPELLINGS:
+        core = SPELLINGS[core.lower()]
+    elif title and "@" not in pre and (first or pre or core not in _MINOR):
+        core = core[:1].upper() + core[1:]
+    return pre + core + post
 
 
 def slug_label(slug: str) -> str:
@@ -59,18 +76,13 @@ def slug_label(slug: str) -> str:
     'New York City Dept. of Education'
     >>> slug_label("st-george's-hospital-medical-school")
     "St George's Hospital Medical School"
-    >>> slug_label("us-immigration-and-customs-enforcement")
-    'US Immigration and Customs Enforcement'
+    >>> slug_label("delphia-(usa)-inc.")
+    'Delphia (USA) Inc.'
+    >>> slug_label("@jasperhorehound160")
+    '@jasperhorehound160'
     """
-    out: list[str] = []
-    for i, word in enumerate(_words(slug)):
-        if word.lower() in SPELLINGS:
-            out.append(_spell(word))
-        elif i > 0 and word in _MINOR:
-            out.append(word)
-        else:
-            out.append(word[:1].upper() + word[1:])
-    return " ".join(out) or slug
+    words = _words(slug)
+    return " ".join(_spell(w, title=True, first=i == 0) for i, w in enumerate(words)) or slug
 
 
 def unknown_label(slug: str) -> str:

@@ -260,6 +260,16 @@ def test_unpublished_rows_only_when_asked_and_progress_reaches_the_total(
     assert [d for d, _ in calls] == list(range(1, records + 1))
 
 
+def test_parties_and_sources_described_elsewhere_are_linked_not_restated() -> None:
+    nec = model.mint("actor", "nec")
+    cite = model.mint("source", "https://incidentdatabase.ai/cite/288/")
+    graph = load_snapshot(SNAPSHOT, described={nec, cite})
+    assert (None, HG.developer, nec) in graph
+    assert (iri(288), model.PROV.wasDerivedFrom, cite) in graph
+    assert (nec, None, None) not in graph
+    assert (cite, None, None) not in graph
+
+
 def bad_snapshot(tmp_path: Path, fixture: str, target: str) -> Path:
     folder = tmp_path / "aiid"
     shutil.copytree(SNAPSHOT, folder)
