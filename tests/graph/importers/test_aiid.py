@@ -61,8 +61,13 @@ def iri(n: int) -> URIRef:
     return model.mint("incident", f"aiid-{n}")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def snapshot() -> Graph:
+    """The converted snapshot, built once for this module: tests only read it.
+
+    Converting takes about a second (much more on a busy machine), and a dozen tests
+    look at it; a test that needs another conversion makes its own.
+    """
     return load_snapshot(SNAPSHOT)
 
 
