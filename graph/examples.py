@@ -1,0 +1,184 @@
+"""The catalogue of worked example queries in ``data/queries/*.rq``.
+
+Each example is one SPARQL file that starts with comment lines naming it::
+
+    # title: Actors that share incidents with Palantir
+    # answers: Which other actors appear in the incidents Palantir is a party to?
+    # tags: actors, network, palantir
+    PREFIX hg: <https://w3id.org/harmgraph/ontology#>
+    SELECT ...
+
+``title`` and ``answers`` are required, ``tags`` optional. The slug is the file
+name without ``.rq`` (``02-actors-sharing-incidents-with-palantir``); the
+numeric prefix orders the catalogue. Every example declares its own prefixes, so
+it runs unchanged against any SPARQL endpoint holding the harmgraph data. The
+query editor lists them, the API serves them at ``/sparql/examples``, and
+``python -m graph.examples --markdown > docs/queries.md`` writes the docs page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import InputError, NotFound
+from graph.settings import PROJECT_ROOT
+
+#: Where the bundled examples live.
+EXAMPLES_DIR = PROJECT_ROOT / "data" / "queries"
+
+_HEADER = re.compile(r"^#\s*(title|answers|tags)\s*:\s*(.*?)\s*$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One worked example: its header fields and the whole file text."""
+
+    slug: str
+    title: str
+    answers: str
+    tags: tuple[str, ...]
+    #: The file as written, header comments included (it is still valid SPARQL).
+    text: str
+
+    def to_json(self) -> dict[str, object]:
+        """The example as a JSON object (used by the API and the editor).
+
+        >>> parse_example("# title: T\\n# answers: A\\nASK {}", "x").to_json()["tags"]
+        []
+        """
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "answers": self.answers,
+            "tags": list(self.tags),
+            "query": self.text,
+        }
+
+
+def parse_example(text: str, slug: str, *, file: str | None = None) -> Example:
+    """Read the header comments of one example.
+
+    Raises:
+        InputError: the slug is not lower-case words joined by hyphens, or the
+            title or answers line is missing.
+
+    >>> ex = parse_example("# title: Count\\n# answers: How many?\\n# tags: a, b\\nASK {}", "n")
+    >>> ex.title, ex.answers, ex.tags
+    ('Count', 'How many?', ('a', 'b'))
+    >>> parse_example("ASK {}", "n")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: the example has no '# title:' line [title]
+    """
+    if not _SLUG.match(slug):
+        raise InputError(f"{slug!r} is not a valid example slug", file=file, field="slug")
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _HEADER.match(line)
+        if match is None:
+            if not line.startswith("#"):
+                break  # the header ends at the first non-comment line
+            continue
+        fields.setdefault(match[1], match[2])
+    for required in ("title", "answers"):
+        if not fields.get(required):
+            raise InputError(f"the example has no '# {required}:' line", file=file, field=required)
+    tags = tuple(t.strip() for t in fields.get("tags", "").split(",") if t.strip())
+    return Example(slug, fields["title"], fields["answers"], tags, text)
+
+
+def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:
+    """Every ``*.rq`` example in ``directory``, ordered by file name.
+
+    Raises:
+        InputError: a file lacks its title or answers line.
+
+    >>> examples = load_examples()
+    >>> len(examples) >= 20
+    True
+    >>> examples[0].slug
+    '01-vendor-developed-agency-deployed'
+    """
+    return [
+        parse_example(path.read_text(encoding="utf-8"), path.stem, file=str(path))
+        for path in sorted(directory.glob("*.rq"))
+    ]
+
+
+def get_example(slug: str, directory: Path = EXAMPLES_DIR) -> Example:
+    """The example called ``slug``; never reads a path built from the slug.
+
+    Raises:
+        NotFound: there is no such example.
+
+    >>> get_example("14-incident-timeline").title
+    'Timeline of one incident'
+    >>> get_example("../../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    graph.errors.NotFound: no example query called '../../etc/passwd'
+    """
+    for example in load_examples(directory):
+        if example.slug == slug:
+            return example
+    raise NotFound(f"no example query called {slug!r}")
+
+
+def to_markdown(examples: Sequence[Example]) -> str:
+    """The docs page listing every example (``docs/queries.md``).
+
+    >>> print(to_markdown([parse_example("# title: T\\n# answers: A?\\nASK {}", "x")]))
+    ... # doctest: +ELLIPSIS
+    # Worked example queries
+    ...
+    ## T
+    <BLANKLINE>
+    *Answers:* A?
+    ...
+    """
+    out = [
+        "# Worked example queries",
+        "",
+        "<!-- Generated by `python -m graph.examples --markdown > docs/queries.md`;"
+        " edit data/queries/*.rq instead. -->",
+        "",
+        f"{len(examples)} queries over the bundled data. Each lives in `data/queries/` as a"
+        " `.rq` file, is listed in the query editor at `/sparql`, and is served as text at"
+        " `/sparql/examples/{slug}.rq` (all of them as JSON at `/sparql/examples`). Every"
+        " example declares its prefixes and runs against the union of all named graphs"
+        " (the endpoint's default). The test suite runs each one against the bundled data"
+        " and checks its answer (`tests/graph/test_examples.py`).",
+        "",
+    ]
+    out += [f"{i}. [{ex.title}](#{ex.slug})" for i, ex in enumerate(examples, 1)]
+    for ex in examples:
+        out += ["", f'<a id="{ex.slug}"></a>', "", f"## {ex.title}", "", f"*Answers:* {ex.answers}"]
+        if ex.tags:
+            out += ["", "*Tags:* " + ", ".join(f"`{t}`" for t in ex.tags)]
+        out += ["", f"File: `data/queries/{ex.slug}.rq`", "", "```sparql", ex.text.rstrip(), "```"]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m graph.examples [--markdown]``: list the examples or print the docs page."""
+    parser = argparse.ArgumentParser(prog="python -m graph.examples", description=__doc__)
+    parser.add_argument("--markdown", action="store_true", help="print docs/queries.md")
+    parser.add_argument("--dir", type=Path, default=EXAMPLES_DIR, help="examples directory")
+    args = parser.parse_args(argv)
+    examples = load_examples(args.dir)
+    if args.markdown:
+        sys.stdout.write(to_markdown(examples))
+    else:
+        for ex in examples:
+            sys.stdout.write(f"{ex.slug}\t{ex.title}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
