@@ -20,6 +20,7 @@ expanded JSON-LD with one ``@graph`` per named graph).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -245,7 +246,36 @@ def export(
         elif fmt.dataset:
             ox_store.dump(out, fmt.rdf_format, prefixes=prefixes)
         else:
-            union = ox_store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            ox.serialize(union, out, fmt.rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+            ox.serialize(union_triples(store), out, fmt.rdf_format, prefixes=prefixes)
     except OSError as err:
         raise StoreError(f"export to {getattr(out, 'name', 'output')} failed: {err}") from err
+
+
+def union_triples(store: Store) -> Iterator[ox.Triple]:
+    """The union of all graphs as triples, each once, streamed in flat memory.
+
+    Graphs are read one after the other, largest first; a triple is skipped when a
+    graph read before already holds it (an index lookup per earlier graph). A
+    ``CONSTRUCT`` over the union would keep up to a million emitted triples in a
+    hash set to drop duplicates (about 700 MB for a 1M-quad store).
+
+    >>> store = Store.open("memory")
+    >>> store.update("INSERT DATA { GRAPH hgid:a { hgid:x hgid:p 1 } "
+    ...              "GRAPH hgid:b { hgid:x hgid:p 1 } }")
+    >>> len(list(union_triples(store)))
+    1
+    """
+    ox_store = store.ox
+    sizes: dict[ox.NamedNode | ox.DefaultGraph, int] = {
+        ox.NamedNode(g): store.count(g) for g in store.graphs()
+    }
+    sizes[ox.DefaultGraph()] = len(ox_store) - sum(sizes.values())
+    graphs = sorted(sizes, key=lambda g: (-sizes[g], str(g)))
+    for i, graph in enumerate(graphs):
+        earlier = graphs[:i]
+        for quad in ox_store.quads_for_pattern(None, None, None, graph):
+            if earlier and any(
+                ox.Quad(quad.subject, quad.predicate, quad.object, g) in ox_store for g in earlier
+            ):
+                continue
+            yield quad.triple

@@ -147,3 +147,19 @@ def test_jsonld_remote_context_is_never_fetched() -> None:
     doc = b'{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "http://e/a", "name": "x"}'
     with pytest.raises(InvalidRDF, match="never fetched"):
         io.parse(doc, "jsonld")
+
+
+def test_triple_export_writes_a_triple_held_by_several_graphs_once(store: Store) -> None:
+    # The union no longer comes from a CONSTRUCT (its duplicate filter holds up to a million
+    # triples in memory); union_triples must still write each triple once.
+    store.update(
+        "INSERT DATA { <http://example.org/x> <http://example.org/p> 1 . "
+        "GRAPH <http://example.org/g3> { <http://example.org/x> <http://example.org/p> 1 } }"
+    )
+    before = sum(1 for _ in io.union_triples(store))
+    buf = stdio.BytesIO()
+    io.export(store, buf, "ntriples")
+    lines = buf.getvalue().decode().splitlines()
+    assert len(lines) == len(set(lines)) == before
+    x = '<http://example.org/x> <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert lines.count(f"{x} .") == 1
