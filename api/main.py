@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
-from api.routes import ops, sparql
+from api import assets, errors
+from api.routes import apidocs, home, ontology, ops, resources, sparql
 from api.sparql.pool import ProcessExecutor, QueryExecutor, ThreadExecutor
 from graph.settings import Settings, get_settings
 from graph.store import Store
@@ -43,12 +43,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if owned:
             store.close()
 
-    # The interactive docs pages load scripts from a CDN, so they stay off.
+    # FastAPI's docs pages load scripts from a CDN: /docs is api.routes.apidocs instead.
     app = FastAPI(title="harmgraph", docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
     app.state.queries = executor
     errors.install(app)
+    assets.install(app)
     app.include_router(ops.router)
     app.include_router(sparql.router)
+    app.include_router(home.router)
+    app.include_router(ontology.router)
+    app.include_router(apidocs.router)
+    app.include_router(resources.router)
     return app

@@ -230,3 +230,20 @@ def taxonomy_concept(taxonomy: str, field: str, value: str) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/harmgraph/vocab/aiid/gmf/known-ai-technology/transformer')
     """
     return URIRef(f"{taxonomy_scheme(taxonomy, field)}/{slugify(value)}")
+
+
+def curie(iri: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """A compact name ``prefix:local`` for ``iri``, or the IRI itself when no prefix fits.
+
+    >>> curie("https://w3id.org/harmgraph/ontology#developer")
+    'hg:developer'
+    >>> curie("https://w3id.org/harmgraph/id/actor/palantir")
+    'hgid:actor/palantir'
+    >>> curie("http://example.org/x")
+    'http://example.org/x'
+    """
+    best = ""
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else iri

@@ -1,0 +1,118 @@
+"""What the graph says about one resource: its description and what links to it.
+
+:func:`describe` gives a CBD-like description: the resource's own triples, those
+of its parts (an incident's timeline events, outcomes and own unknowns), one
+level of blank nodes, and the types and labels of everything it points to.
+:func:`incoming` lists the resources that point to it. Both run named queries
+from :mod:`graph.queries` with the IRI passed as a substitution.
+
+>>> from graph.store import Store
+>>> with Store.open("memory") as store:
+...     store.update('INSERT DATA { <http://e/a> <http://e/p> <http://e/b> . '
+...                  '<http://e/b> <http://www.w3.org/2000/01/rdf-schema#label> "B" }')
+...     len(describe(store, "http://e/a")), [r.predicate for r in incoming(store, "http://e/b")]
+(2, [rdflib.term.URIRef('http://e/p')])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from graph import model, queries
+from graph.store import Store
+from graph.terms import from_ox
+
+
+@dataclass(frozen=True)
+class Link:
+    """A resource that links to the described one, through ``predicate``."""
+
+    subject: URIRef
+    predicate: URIRef
+    label: str | None
+    type: URIRef | None
+    date: Literal | None
+    severity: str | None
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Whether ``iri`` is the subject of a triple in the store.
+
+    >>> exists(Store.open("memory"), "http://e/a")
+    False
+    """
+    return bool(store.query(queries.EXISTS, substitutions={"iri": URIRef(iri)}))
+
+
+def describe(store: Store, iri: str) -> Graph:
+    """The description of ``iri`` (empty when the store says nothing about it).
+
+    >>> len(describe(Store.open("memory"), "http://e/a"))
+    0
+    """
+    graph = Graph()
+    for prefix, namespace in model.PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
+    node = URIRef(iri)
+    parts = store.query(queries.PARTS, substitutions={"iri": node})
+    if not isinstance(parts, ox.QuerySolutions):
+        raise TypeError("a SELECT query gives solutions")
+    subjects = [node, *(from_ox(row["part"]) for row in parts)]
+    for subject in subjects:
+        triples = store.query(queries.DESCRIBE, substitutions={"s": subject})
+        if not isinstance(triples, ox.QueryTriples):
+            raise TypeError("a CONSTRUCT query gives triples")
+        for t in triples:
+            graph.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return graph
+
+
+def incoming_counts(store: Store, iri: str) -> dict[URIRef, int]:
+    """How many resources link to ``iri``, per property.
+
+    >>> incoming_counts(Store.open("memory"), "http://e/a")
+    {}
+    """
+    rows = store.query(queries.INCOMING_COUNTS, substitutions={"iri": URIRef(iri)})
+    if not isinstance(rows, ox.QuerySolutions):
+        raise TypeError("a SELECT query gives solutions")
+    return {URIRef(_value(r["p"])): int(_value(r["n"])) for r in rows}
+
+
+def incoming(store: Store, iri: str) -> list[Link]:
+    """Resources that link to ``iri`` (at most 1000), grouped by property, newest first.
+
+    >>> incoming(Store.open("memory"), "http://e/a")
+    []
+    """
+    rows = store.query(queries.INCOMING, substitutions={"iri": URIRef(iri)})
+    if not isinstance(rows, ox.QuerySolutions):
+        raise TypeError("a SELECT query gives solutions")
+    links = []
+    for row in rows:
+        label, kind, date, severity = (_term(row[v]) for v in ("label", "type", "date", "severity"))
+        links.append(
+            Link(
+                subject=URIRef(_value(row["s"])),
+                predicate=URIRef(_value(row["p"])),
+                label=str(label) if label is not None else None,
+                type=kind if isinstance(kind, URIRef) else None,
+                date=date if isinstance(date, Literal) else None,
+                severity=str(severity) if severity is not None else None,
+            )
+        )
+    return links
+
+
+def _term(term: object) -> Node | None:
+    return None if term is None else from_ox(term)
+
+
+def _value(term: object) -> str:
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    raise TypeError(f"expected an IRI or a literal, got {term!r}")
