@@ -11,8 +11,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import assets, errors
-from api.routes import apidocs, home, ontology, ops, resources, sparql
+from api import assets, editor, errors
+from api.routes import apidocs, examples, home, ontology, ops, resources, sparql
 from api.sparql.pool import ProcessExecutor, QueryExecutor, ThreadExecutor
 from graph.settings import Settings, get_settings
 from graph.store import Store
@@ -49,9 +49,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.queries = executor
     errors.install(app)
+    editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
     assets.install(app)
     app.include_router(ops.router)
     app.include_router(sparql.router)
+    app.include_router(examples.router)
     app.include_router(home.router)
     app.include_router(ontology.router)
     app.include_router(apidocs.router)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api import editor
 from api.deps import get_executor, get_settings, get_store
 from api.negotiation import negotiate
 from api.sparql import description, formats
@@ -28,16 +29,6 @@ from graph.settings import Settings
 from graph.store import Store
 
 router = APIRouter(tags=["sparql"])
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>harmgraph SPARQL endpoint</title></head>
-<body><h1>harmgraph SPARQL endpoint</h1>
-<p>This is a SPARQL 1.1 Protocol
-endpoint. Send a query with <code>GET /sparql?query=...</code> or <code>POST</code>;
-see <code>docs/sparql.md</code> in the harmgraph repository for formats and limits.</p>
-<p>The <a href="/openapi.json">OpenAPI description</a> lists every route.</p>
-</body></html>
-"""
 
 
 @dataclass(frozen=True)
@@ -83,19 +74,19 @@ async def sparql(
         str(request.url.replace(query=None, fragment=None)),
     )
     if operation.kind == "none":
-        return _describe(req, settings)
+        return await run_in_threadpool(_describe, request, req, settings)
     if operation.kind == "update":
         return await run_in_threadpool(_update, req, settings, store, executor)
     return await run_in_threadpool(_query, req, settings, executor)
 
 
-def _describe(req: _Request, settings: Settings) -> Response:
+def _describe(request: Request, req: _Request, settings: Settings) -> Response:
     offered = [*formats.GRAPHS, "text/html"]
     chosen = negotiate(req.accept, offered)
     if chosen is None:
         raise NotAcceptable("no acceptable representation of the service", offered=offered)
     if chosen == "text/html":
-        return Response(_PAGE, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+        return editor.page(request, settings)
     body = description.describe(
         req.endpoint, writable=bool(settings.write_token), format=formats.graph_format(chosen)
     )
