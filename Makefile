@@ -20,7 +20,7 @@ install: $(STAMP)
 
 ## Create the venv, install, load the bundled data on first start and serve it.
 run: install
-	$(BIN)/harmgraph stats --load-bundled
+	$(BIN)/harmgraph serve --host $(HOST) --port $(PORT)
 
 ## Install the dev extras and run the whole suite: lint, types, tests.
 test: install lint typecheck unit

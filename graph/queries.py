@@ -145,3 +145,136 @@ WHERE {
 GROUP BY ?iri ?s ?p ORDER BY ?p DESC(?date) ?label LIMIT 1000
 """
 )
+
+# ---------------------------------------------------------------- network (graph.network_build)
+# One row per fact, streamed; graph.network_build folds them into a networkx graph.
+
+#: Max ``prov:endedAtTime`` of the imports recorded in the meta graph (with the quad
+#: count, the store's "generation": see :func:`graph.network_build.store_generation`).
+LAST_IMPORT = (
+    PROLOGUE
+    + """
+SELECT (MAX(STR(?t)) AS ?last) WHERE { GRAPH ?meta { ?a a prov:Activity ; prov:endedAtTime ?t } }
+"""
+)
+
+#: Incidents: the named graph each is typed in, identifier, title, dates and assessments.
+NETWORK_INCIDENTS = (
+    PROLOGUE
+    + """
+SELECT ?i ?g ?id ?title ?date ?severity ?status ?evidence WHERE {
+  GRAPH ?g { ?i a hg:Incident }
+  OPTIONAL { GRAPH ?g { ?i dcterms:identifier ?id } }
+  OPTIONAL { GRAPH ?g { ?i dcterms:title ?title } }
+  OPTIONAL { GRAPH ?g { ?i dcterms:date ?date } }
+  OPTIONAL { GRAPH ?g { ?i hg:severity ?severity } }
+  OPTIONAL { GRAPH ?g { ?i hg:status ?status } }
+  OPTIONAL { GRAPH ?g { ?i hg:evidenceLevel ?evidence } }
+}
+"""
+)
+
+#: Multi-valued incident facets used by the network filters; threat patterns and regions
+#: are widened to their broader concepts (an incident in ``US`` is in ``north-america``).
+NETWORK_FACETS = (
+    PROLOGUE
+    + """
+SELECT ?i ?facet ?v WHERE {
+  { ?i a hg:Incident ; hg:threatPattern/skos:broader* ?v . BIND("pattern" AS ?facet) }
+  UNION { ?i a hg:Incident ; hg:domain ?v . BIND("domain" AS ?facet) }
+  UNION { ?i a hg:Incident ; dcterms:spatial/skos:broader* ?v . BIND("region" AS ?facet) }
+}
+"""
+)
+
+#: Every incident--party link with its role. ``?i`` is not type-checked (that triples the
+#: cost); AI systems also carry ``hg:developer``, so callers keep only known incidents.
+NETWORK_ROLES = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?i ?role ?e WHERE {
+  VALUES (?p ?role) {
+    (hg:developer "developer") (hg:deployer "deployer") (hg:aiSystem "system")
+    (hg:harmedGroup "harmed") (hg:implicated "implicated")
+  }
+  ?i ?p ?e .
+}
+"""
+)
+
+#: Actors, AI systems, harmed groups and explicit unknowns, with their label in each graph.
+NETWORK_ENTITIES = (
+    PROLOGUE
+    + """
+SELECT ?e ?class ?g ?label WHERE {
+  VALUES ?class { hg:Actor hg:AISystem hg:HarmedGroup hg:Unknown }
+  GRAPH ?g { ?e a ?class }
+  OPTIONAL { GRAPH ?g { ?e rdfs:label ?label } }
+}
+"""
+)
+
+#: Aliases and acronyms (``skos:altLabel``) of parties.
+NETWORK_ALIASES = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?e ?alias WHERE {
+  VALUES ?class { hg:Actor hg:AISystem hg:HarmedGroup }
+  ?e a ?class ; skos:altLabel ?alias .
+}
+"""
+)
+
+#: Links between parties outside incidents: who developed a system, parent organisations.
+NETWORK_LINKS = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?a ?link ?b WHERE {
+  { ?a a hg:AISystem ; hg:developer ?b . BIND("system-developer" AS ?link) }
+  UNION { ?a a hg:Actor ; schema:parentOrganization ?b . BIND("parent" AS ?link) }
+}
+"""
+)
+
+#: The sources behind each incident (URL, title, publisher), for path sentences.
+NETWORK_SOURCES = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?i ?url ?title ?publisher WHERE {
+  ?i a hg:Incident ; prov:wasDerivedFrom ?s .
+  ?s schema:url ?url .
+  OPTIONAL { ?s dcterms:title ?title }
+  OPTIONAL { ?s dcterms:publisher ?publisher }
+}
+"""
+)
+
+#: The description of one resource (``?s`` substituted), for Turtle exports of a view.
+DESCRIBE_RESOURCE = (
+    PROLOGUE
+    + """
+CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }
+"""
+)
+
+#: The sources of one incident (``?s`` substituted) and their descriptions.
+DESCRIBE_SOURCES = (
+    PROLOGUE
+    + """
+CONSTRUCT { ?src ?p ?o } WHERE { ?s prov:wasDerivedFrom ?src . ?src ?p ?o }
+"""
+)
+
+#: Triples per named graph, for the dataset description (void:subset).
+GRAPH_SIZES = """
+SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g
+"""
+
+#: When each named graph was last written, as recorded by imports in the meta graph
+#: (pass the meta graph as ``named_graphs``).
+GRAPH_MODIFIED = (
+    PROLOGUE
+    + """
+SELECT ?g ?modified WHERE { GRAPH ?meta { ?g a prov:Entity ; dcterms:modified ?modified } }
+"""
+)

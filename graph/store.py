@@ -124,6 +124,17 @@ class Store:
         except OSError as err:
             raise _store_error(err, self.location) from err
 
+    def select(self, sparql: str, **kwargs: Any) -> pyoxigraph.QuerySolutions:
+        """Run a SELECT query (same arguments as :meth:`query`) and return its solutions.
+
+        >>> [row["n"].value for row in Store.open("memory").select("SELECT (1 AS ?n) {}")]
+        ['1']
+        """
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, pyoxigraph.QuerySolutions):
+            raise InvalidQuery("expected a SELECT query")
+        return result
+
     def update(self, sparql: str) -> None:
         """Run one SPARQL Update request, all or nothing.
 

@@ -1,0 +1,179 @@
+"""The ``harmgraph`` CLI, run for real in a subprocess against on-disk stores."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+ROOT = Path(__file__).resolve().parents[2]
+INCIDENT = ROOT / "data" / "incidents" / "inc-26-0068.ttl"
+DATA = ROOT / "tests" / "data"
+
+PALANTIR_QUERY = """
+SELECT ?deployer ?system WHERE {
+  ?i a hg:Incident ; hg:developer ?dev ; hg:deployer ?d ; hg:aiSystem ?s .
+  ?s hg:developer ?dev .
+  ?dev skos:altLabel "Palantir"@en .
+  ?d rdfs:label ?deployer . ?s rdfs:label ?system .
+} ORDER BY ?system
+"""
+
+
+def harmgraph(*args: str | Path, store: Path | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "graph", *map(str, args)]
+    if store is not None:
+        cmd += ["--store", str(store)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+
+def count(store: Path) -> int:
+    result = harmgraph(
+        "query", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", "--format", "csv", store=store
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.splitlines()[1])
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return tmp_path / "store"
+
+
+def test_import_then_query_who_deployed_what_palantir_developed(store: Path) -> None:
+    imported = harmgraph("import", INCIDENT, store=store)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 incident(s) added" in imported.stderr
+    result = harmgraph("query", PALANTIR_QUERY, "--format", "csv", store=store)
+    assert result.returncode == 0, result.stderr
+    assert "U.S. Immigration and Customs Enforcement,Palantir ImmigrationOS" in result.stdout
+
+
+def test_query_from_file_in_json(store: Path, tmp_path: Path) -> None:
+    harmgraph("import", INCIDENT, store=store)
+    rq = tmp_path / "q.rq"
+    rq.write_text("SELECT ?id WHERE { ?i a hg:Incident ; dcterms:identifier ?id }")
+    result = harmgraph("query", f"@{rq}", "--format", "json", store=store)
+    assert result.returncode == 0, result.stderr
+    bindings = json.loads(result.stdout)["results"]["bindings"]
+    assert [b["id"]["value"] for b in bindings] == ["INC-26-0068"]
+
+
+def test_reimport_updates_instead_of_duplicating(store: Path) -> None:
+    harmgraph("import", INCIDENT, store=store)
+    before = count(store)
+    again = harmgraph("import", INCIDENT, store=store)
+    assert again.returncode == 0, again.stderr
+    assert "0 incident(s) added, 1 updated" in again.stderr
+    curated = harmgraph(
+        "query",
+        "SELECT (COUNT(*) AS ?n) { GRAPH <https://w3id.org/harmgraph/graph/curated> { ?s ?p ?o } }",
+        "--format",
+        "csv",
+        store=store,
+    )
+    assert curated.returncode == 0, curated.stderr
+    # The incident's own triples are replaced, not added again: only provenance grows.
+    assert int(curated.stdout.splitlines()[1]) < before
+    titles = harmgraph(
+        "query", "SELECT ?t { ?i a hg:Incident ; dcterms:title ?t }", "--format", "csv", store=store
+    )
+    assert len(titles.stdout.strip().splitlines()) == 2
+
+
+def test_malformed_rdf_is_one_line_with_position_and_exit_2(store: Path) -> None:
+    result = harmgraph("import", DATA / "bad" / "missing-dot.ttl", store=store)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "missing-dot.ttl:5:1" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(store: Path) -> None:
+    result = harmgraph("--debug", "import", DATA / "bad" / "missing-dot.ttl", store=store)
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("import", "no-such-file.ttl"), "no-such-file.ttl: no such file"),
+        (("import", "--format", "rdfxml", str(INCIDENT)), "rdfxml"),
+        (("import", "--from", "csv", str(INCIDENT)), "unknown input kind 'csv'"),
+        (("query", "SELEKT * {}"), "1:"),
+        (("export", "--format", "yaml"), "yaml"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(store: Path, args: tuple[str, ...], message: str) -> None:
+    result = harmgraph(*args, store=store)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_violation_names_incident_property_and_message_and_writes_nothing(
+    store: Path, tmp_path: Path
+) -> None:
+    harmgraph("import", INCIDENT, store=store)
+    before = count(store)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(
+        INCIDENT.read_text() + "\n<https://w3id.org/harmgraph/id/incident/broken> a hg:Incident ;"
+        ' dcterms:title "Broken" .\n'
+    )
+    result = harmgraph("import", broken, store=store)
+    assert result.returncode == 1
+    assert "incident/broken" in result.stderr or "incident/broken" in result.stdout
+    assert "hg:developer" in result.stderr + result.stdout
+    assert count(store) == before
+
+
+def test_validate_files_and_all(store: Path) -> None:
+    ok = harmgraph("validate", INCIDENT)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.startswith("0 violations")
+    harmgraph("import", INCIDENT, store=store)
+    whole = harmgraph("validate", "--all", "--format", "json", store=store)
+    assert whole.returncode == 0, whole.stderr
+    assert json.loads(whole.stdout)["conforms"] is True
+    text = harmgraph("validate", "--all", store=store)
+    assert "1 incident(s) checked" in text.stdout
+
+
+def test_export_then_import_is_isomorphic(store: Path, tmp_path: Path) -> None:
+    harmgraph("import", INCIDENT, store=store)
+    for fmt, suffix in (
+        ("nquads", "nq"),
+        ("trig", "trig"),
+        ("turtle", "ttl"),
+        ("ntriples", "nt"),
+        ("jsonld", "jsonld"),
+    ):
+        out = tmp_path / f"dump.{suffix}"
+        result = harmgraph("export", "--format", fmt, "-o", out, store=store)
+        assert result.returncode == 0, result.stderr
+        assert out.stat().st_size > 0
+    first = tmp_path / "curated.ttl"
+    harmgraph("export", "--format", "turtle", "--graph", "curated", "-o", first, store=store)
+    other = tmp_path / "other"
+    imported = harmgraph("import", "--graph", "curated", first, store=other)
+    assert imported.returncode == 0, imported.stderr
+    second = tmp_path / "again.ttl"
+    harmgraph("export", "--format", "turtle", "--graph", "curated", "-o", second, store=other)
+    a, b = Graph().parse(first), Graph().parse(second)
+    assert len(a) > 100
+    assert isomorphic(a, b)
+
+
+def test_stats_counts_kinds(store: Path) -> None:
+    harmgraph("import", INCIDENT, store=store)
+    result = harmgraph("stats", store=store)
+    assert result.returncode == 0, result.stderr
+    assert "incidents" in result.stdout
