@@ -21,6 +21,7 @@ from graph.importers.aiid import ROLES, load_snapshot, read_duplicates, resolve_
 from graph.importers.aiid_taxonomies import TAXONOMIES, cell_values
 from graph.model import HG
 from graph.settings import PROJECT_ROOT
+from graph.validation import Validator, closure
 
 SNAPSHOT = PROJECT_ROOT / "data" / "aiid"
 BAD = Path(__file__).parents[2] / "data" / "aiid-bad"
@@ -263,6 +264,18 @@ def test_unpublished_rows_only_when_asked_and_progress_reaches_the_total(
     )
     assert calls[-1] == (records, records)
     assert [d for d, _ in calls] == list(range(1, records + 1))
+
+
+def test_imported_incidents_have_no_violation_and_warn_about_factors(snapshot: Graph) -> None:
+    incidents = sorted(set(snapshot.subjects(RDF.type, HG.Incident)))[::25]  # ~55 of them
+    report = Validator().validate(closure(snapshot, *incidents))
+    assert report.violations == []
+    factor_warnings = {
+        r.incident
+        for r in report.warnings
+        if r.path == HG.contributingFactor and "contributing factor" in r.message
+    }
+    assert factor_warnings == set(incidents)
 
 
 def test_parties_and_sources_described_elsewhere_are_linked_not_restated() -> None:
