@@ -1,0 +1,39 @@
+"""Shared fixture data for the network tests (tests/data/network, see tests/data/README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import model
+from graph.store import Store
+
+FIXTURE = Path(__file__).parent.parent / "data" / "network" / "palantir-ice.ttl"
+ROOT = Path(__file__).parent.parent.parent
+
+PALANTIR = str(model.mint("actor", "palantir"))
+ICE = str(model.mint("actor", "us-immigration-and-customs-enforcement"))
+DHS = str(model.mint("actor", "us-department-of-homeland-security"))
+IMMIGRATIONOS = str(model.mint("system", "palantir-immigrationos"))
+ICM = str(model.mint("system", "palantir-investigative-case-management"))
+RECRUITMENT_TOOL = str(model.mint("system", "ice-ai-recruitment-tool"))
+INC_2026 = str(model.mint("incident", "inc-26-0068"))
+INC_2017 = str(model.mint("incident", "hg-2017-002"))
+UNKNOWN_DEV = str(
+    model.part(model.mint("incident", "inc-26-0068"), "unknown", "recruitment-tool-developer")
+)
+COMMUNITIES = str(
+    model.mint("group", "immigrant-communities-targeted-by-ai-generated-deportation-maps")
+)
+
+
+def fixture_store(graph: str = "curated") -> Store:
+    """A fresh in-memory store holding the network fixture in one named graph."""
+    store = Store.open("memory")
+    store.ox.load(
+        path=str(FIXTURE),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(str(model.named_graph(graph))),
+    )
+    return store
