@@ -16,7 +16,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The query editor (YASGUI) comes from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the query editor falls back to a plain form"; mkdir -p node_modules; fi
+	touch $@
+
+install: $(STAMP) node_modules/.installed
 
 ## Create the venv, install, load the bundled data on first start and serve it.
 run: install

@@ -10,10 +10,14 @@ from __future__ import annotations
 import sys
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+try:  # typer >= 0.29 vendors click; older releases use click itself
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 from graph.errors import HarmgraphError, ShapeViolations
 from graph.report import short
@@ -74,14 +78,14 @@ def main(argv: list[str] | None = None) -> int:
                 where = short(result.incident) if result.incident is not None else "-"
                 err_console.print(f"  {where}: {result.to_text()}", markup=False)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click.ClickException as exc:
+    except click_exceptions.ClickException as exc:
         if debug:
             raise
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err_console.print("aborted")
         return 130
     return rc if isinstance(rc, int) else 0

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, BinaryIO, Literal
 
 import pyoxigraph as ox
 import typer
@@ -69,7 +70,9 @@ def query(
     text = read_query(sparql)
     with open_store(store) as st:
         results = st.query(text)
-        out = sys.stdout.buffer
+        # Stream to the binary stdout; a text-only stdout (doctests) gets it decoded at the end.
+        binary: BinaryIO | None = getattr(sys.stdout, "buffer", None)
+        out: BinaryIO = binary if binary is not None else io.BytesIO()
         if isinstance(results, ox.QueryBoolean):
             if fmt == "table":
                 print("true" if bool(results) else "false")
@@ -82,6 +85,8 @@ def query(
         else:
             results.serialize(out, _RESULT_FORMATS[fmt])
         out.flush()
+        if isinstance(out, io.BytesIO):
+            sys.stdout.write(out.getvalue().decode("utf-8"))
 
 
 @app.command()

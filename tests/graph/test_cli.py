@@ -105,6 +105,7 @@ def test_debug_shows_the_traceback(store: Path) -> None:
     ("args", "message"),
     [
         (("import", "no-such-file.ttl"), "no-such-file.ttl: no such file"),
+        (("import",), "Missing argument"),
         (("import", "--format", "rdfxml", str(INCIDENT)), "rdfxml"),
         (("import", "--from", "csv", str(INCIDENT)), "unknown input kind 'csv'"),
         (("query", "SELEKT * {}"), "1:"),
