@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from api.main import create_app
 from api.security import CONTENT_SECURITY_POLICY
@@ -128,4 +129,13 @@ def test_shapes_page_shows_each_property_shape_with_severity_and_message(
     for prop in incident.properties:
         assert prop.message, prop.name
         assert f'id="{prop.name.split(":", 1)[1]}"' in page
-    assert "Incident has no developer" in page
+        assert str(escape(prop.message)) in page
+
+
+def test_docs_read_an_openapi_30_description_swagger_ui_4_understands(client: TestClient) -> None:
+    full = client.get("/openapi.json").json()
+    downgraded = client.get("/docs/openapi-3.0.json")
+    assert full["openapi"].startswith("3.1")
+    assert downgraded.json()["openapi"] == "3.0.3"
+    assert '"type":"null"' not in downgraded.text.replace(" ", "")
+    assert downgraded.json()["paths"].keys() == full["paths"].keys()
