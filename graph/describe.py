@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph import model, queries
+from graph.errors import NotFound
 from graph.store import Store
 from graph.terms import from_ox
 
@@ -45,7 +46,11 @@ def exists(store: Store, iri: str) -> bool:
     >>> exists(Store.open("memory"), "http://e/a")
     False
     """
-    return bool(store.query(queries.EXISTS, substitutions={"iri": URIRef(iri)}))
+    try:
+        node = _node(iri)
+    except NotFound:
+        return False
+    return bool(store.query(queries.EXISTS, substitutions={"iri": node}))
 
 
 def describe(store: Store, iri: str) -> Graph:
@@ -57,11 +62,11 @@ def describe(store: Store, iri: str) -> Graph:
     graph = Graph()
     for prefix, namespace in model.PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
-    node = URIRef(iri)
+    node = _node(iri)
     parts = store.query(queries.PARTS, substitutions={"iri": node})
     if not isinstance(parts, ox.QuerySolutions):
         raise TypeError("a SELECT query gives solutions")
-    subjects = [node, *(from_ox(row["part"]) for row in parts)]
+    subjects: list[Node] = [URIRef(iri), *(from_ox(row["part"]) for row in parts)]
     for subject in subjects:
         triples = store.query(queries.DESCRIBE, substitutions={"s": subject})
         if not isinstance(triples, ox.QueryTriples):
@@ -77,7 +82,7 @@ def incoming_counts(store: Store, iri: str) -> dict[URIRef, int]:
     >>> incoming_counts(Store.open("memory"), "http://e/a")
     {}
     """
-    rows = store.query(queries.INCOMING_COUNTS, substitutions={"iri": URIRef(iri)})
+    rows = store.query(queries.INCOMING_COUNTS, substitutions={"iri": _node(iri)})
     if not isinstance(rows, ox.QuerySolutions):
         raise TypeError("a SELECT query gives solutions")
     return {URIRef(_value(r["p"])): int(_value(r["n"])) for r in rows}
@@ -89,7 +94,7 @@ def incoming(store: Store, iri: str) -> list[Link]:
     >>> incoming(Store.open("memory"), "http://e/a")
     []
     """
-    rows = store.query(queries.INCOMING, substitutions={"iri": URIRef(iri)})
+    rows = store.query(queries.INCOMING, substitutions={"iri": _node(iri)})
     if not isinstance(rows, ox.QuerySolutions):
         raise TypeError("a SELECT query gives solutions")
     links = []
@@ -106,6 +111,14 @@ def incoming(store: Store, iri: str) -> list[Link]:
             )
         )
     return links
+
+
+def _node(iri: str) -> ox.NamedNode:
+    """``iri`` as a term, or NotFound: a string that is not an IRI names nothing here."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as err:
+        raise NotFound(f"not an IRI: {iri!r}") from err
 
 
 def _term(term: object) -> Node | None:

@@ -65,6 +65,9 @@ def client(store: Store) -> Iterator[TestClient]:
         ("/id/actor/no-such-actor", "text/turtle", 404, "application/problem+json"),
         ("/id/actor/no-such-actor.ttl", None, 404, "application/problem+json"),
         ("/vocab/severity/enormous", "application/json", 404, "application/problem+json"),
+        # not IRIs once decoded: a 404, not a 500 (regression)
+        ("/id/actor/a%3E%20%3Fp%20%3Fo", "application/json", 404, "application/problem+json"),
+        ("/id/actor/a%20b.ttl", None, 404, "application/problem+json"),
     ],
 )
 def test_content_negotiation(

@@ -1,0 +1,21 @@
+"""graph/overview.py: counts, last update and licence of the whole graph."""
+
+from __future__ import annotations
+
+from graph.overview import CC_BY, CC_BY_SA, overview
+from tests.api.ld_store import loaded_store
+
+
+def test_counts_and_licence_follow_the_data() -> None:
+    with loaded_store() as store:
+        before = overview(store)
+        store.update(
+            "INSERT DATA { GRAPH <https://w3id.org/harmgraph/graph/aiid> "
+            "{ <http://example.org/a> <http://example.org/p> 1 } }"
+        )
+        after = overview(store)
+    assert before.counts == {"incidents": 1, "actors": 3, "systems": 2, "groups": 4, "sources": 3}
+    assert before.datasets == {"https://w3id.org/harmgraph/vocab/dataset/topaithreats": 1}
+    assert before.modified is not None
+    assert (before.licence, after.licence) == (CC_BY, CC_BY_SA)
+    assert after.triples == before.triples + 1
