@@ -1,7 +1,8 @@
 """SPARQL Update through the endpoint: bearer-token check, dataset, one transaction.
 
 Updates are refused unless the request carries ``Authorization: Bearer
-<write_token>``; with no token configured, writes are off. Protocol
+<write_token>`` (:func:`api.auth.authorize`, re-exported here); with no token
+configured, writes are off. Protocol
 ``using-graph-uri``/``using-named-graph-uri`` parameters become ``USING`` /
 ``USING NAMED`` clauses of every ``DELETE``/``INSERT ... WHERE`` operation
 (SPARQL 1.1 Protocol §2.2.3); pyoxigraph's Python API has no dataset
@@ -15,33 +16,17 @@ and written in its canonical ``<...>`` form, so they cannot inject syntax.
 from __future__ import annotations
 
 import re
-import secrets
 
 import pyoxigraph as ox
 
+from api.auth import authorize
 from api.sparql.analysis import analyse, check_remote
 from api.sparql.pool import QueryExecutor
-from graph.errors import BadRequest, Forbidden, InvalidQuery, StoreError, Unauthorized
+from graph.errors import BadRequest, InvalidQuery, StoreError
+
+__all__ = ["apply_update", "authorize", "with_using"]
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
-
-
-def authorize(authorization: str | None, token: str) -> None:
-    """Let a write through only with the configured bearer token.
-
-    >>> authorize("Bearer s3cret", "s3cret")
-    >>> authorize("Bearer guess", "s3cret")
-    Traceback (most recent call last):
-    ...
-    graph.errors.Unauthorized: writes need a valid bearer token (Authorization: Bearer <token>)
-    """
-    if not token:
-        raise Forbidden("writes are turned off on this server (no write token is configured)")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(
-        given.strip().encode(), token.encode()
-    ):
-        raise Unauthorized("writes need a valid bearer token (Authorization: Bearer <token>)")
 
 
 def with_using(text: str, where_offsets: list[int], default: list[str], named: list[str]) -> str:
