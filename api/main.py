@@ -12,7 +12,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import assets, editor, errors
-from api.routes import apidocs, examples, home, ontology, ops, resources, sparql
+from api.routes import (
+    apidocs,
+    dumps,
+    examples,
+    home,
+    ontology,
+    ops,
+    resources,
+    sparql,
+    void,
+)
 from api.sparql.pool import ProcessExecutor, QueryExecutor, ThreadExecutor
 from graph.settings import Settings, get_settings
 from graph.store import Store
@@ -57,5 +67,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(home.router)
     app.include_router(ontology.router)
     app.include_router(apidocs.router)
+    app.include_router(dumps.router)
+    app.include_router(void.router)
     app.include_router(resources.router)
     return app
