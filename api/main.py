@@ -17,6 +17,7 @@ from api.routes import (
     dumps,
     examples,
     home,
+    incidents,
     ontology,
     ops,
     resources,
@@ -69,5 +70,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(apidocs.router)
     app.include_router(dumps.router)
     app.include_router(void.router)
+    app.include_router(incidents.router)
     app.include_router(resources.router)
     return app
