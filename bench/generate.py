@@ -230,6 +230,10 @@ class Generator:
         self._zipf = {role: Zipf(size, s) for role, s in EXPONENTS.items()}
         self._years = (list(YEAR_WEIGHTS), list(YEAR_WEIGHTS.values()))
         self._seen: set[tuple[str, int]] = set()
+        #: System rank -> its developer's IRI (systems are re-described by later writes).
+        self._systems: dict[int, str] = {}
+        #: Whether incidents describe again the AI systems they name (see :func:`write_files`).
+        self.redescribe = False
 
     # -- shared parties ------------------------------------------------------------
 
@@ -259,13 +263,14 @@ class Generator:
     def _system(self, out: list[str]) -> str:
         rank = self._zipf["system"].draw(self.rng)
         iri = _iri(str(model.mint("system", f"synthetic system {rank}")))
-        if ("system", rank) not in self._seen:
-            self._seen.add(("system", rank))
-            kind = _SYSTEM_KINDS[rank % len(_SYSTEM_KINDS)]
-            developer, _ = self._actor("developer", out)
-            out.append(f"{iri} {_T['type']} {_hg('AISystem')} .")
-            out.append(f"{iri} {_T['label']} {_lit(f'Synthetic {kind} {rank}')} .")
-            out.append(f"{iri} {_hg('developer')} {developer} .")
+        if rank not in self._systems:
+            self._systems[rank] = self._actor("developer", out)[0]
+        elif not self.redescribe:
+            return iri
+        kind = _SYSTEM_KINDS[rank % len(_SYSTEM_KINDS)]
+        out.append(f"{iri} {_T['type']} {_hg('AISystem')} .")
+        out.append(f"{iri} {_T['label']} {_lit(f'Synthetic {kind} {rank}')} .")
+        out.append(f"{iri} {_hg('developer')} {self._systems[rank]} .")
         return iri
 
     def _group(self, out: list[str]) -> str:
@@ -427,6 +432,10 @@ def write_files(path: Path, n: int, seed: int, extra: int = 0) -> Written:
             out.write("\n".join(lines) + "\n")
             total += len(lines)
     if extra:
+        # A curator's file describes the AI systems it names (as data/incidents/*.ttl do);
+        # graph.ingest's store context brings only types and labels two steps out, so a
+        # system's stored developer would lack e.g. an hg:Unknown's skos:note.
+        gen.redescribe = True
         folder = path.with_name(f"{path.stem}-extra")
         folder.mkdir(exist_ok=True)
         for k, lines in enumerate(gen.incidents(start=n, count=extra), start=1):

@@ -1,0 +1,68 @@
+"""Load phase: the same N-Triples file into harmgraph, Oxigraph and rdflib.
+
+* ``harmgraph``: the CLI, ``harmgraph import --store DIR FILE`` (parse, SHACL validation of
+  every incoming incident, one atomic write), into a fresh on-disk store.
+* ``oxigraph``: ``oxigraph load --location DIR --file FILE`` (the native limit: parsing and
+  bulk loading in Rust, no validation), into a fresh on-disk store.
+* ``rdflib``: ``rdflib.Graph().parse(FILE)`` in a fresh interpreter (the Python baseline).
+
+Each runs as its own process, so its peak RSS is its own (:func:`bench.measure.run`). The
+two stores are kept for the endpoint phase.
+
+    python -m bench.load rdflib FILE     # the rdflib task: prints {"triples": n}
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from bench.measure import BIN, PYTHON, run
+
+LOADERS = ("harmgraph", "oxigraph", "rdflib")
+
+
+def load_all(
+    data: Path, workdir: Path, triples: int, timeout: float
+) -> dict[str, dict[str, float]]:
+    """Load ``data`` with every loader; per loader seconds, triples/s and peak MiB.
+
+    The stores are left in ``workdir/{harmgraph,oxigraph}-store``.
+    """
+    results: dict[str, dict[str, float]] = {}
+    for name in LOADERS:
+        store = workdir / f"{name}-store"
+        shutil.rmtree(store, ignore_errors=True)
+        if name == "harmgraph":
+            cmd = [str(BIN / "harmgraph"), "import", "--store", str(store), "--graph", "bench"]
+            cmd.append(str(data))
+        elif name == "oxigraph":
+            cmd = [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(data)]
+        else:
+            cmd = [PYTHON, "-m", "bench.load", "rdflib", str(data)]
+        measured = run(cmd, timeout=timeout)
+        if measured.returncode != 0:
+            raise RuntimeError(f"{name} load failed: {measured.stderr[-2000:]}")
+        results[name] = {
+            "seconds": measured.seconds,
+            "triples_per_s": triples / measured.seconds,
+            "peak_mb": measured.peak_mb,
+        }
+    return results
+
+
+def _rdflib_parse(path: str) -> None:
+    from rdflib import Graph
+
+    g = Graph()
+    g.parse(path, format="nt")
+    print(json.dumps({"triples": len(g)}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["rdflib"]:
+        _rdflib_parse(sys.argv[2])
+    else:
+        sys.exit("usage: python -m bench.load rdflib FILE")

@@ -1,0 +1,132 @@
+"""cProfile summaries of the paths whose targets the suite misses (py-spy is not installed).
+
+    python -m bench.profile write  --incidents 1000    # single validated writes
+    python -m bench.profile import --incidents 1000    # import_graph of a whole file
+    python -m bench.profile query  --incidents 10000   # where an HTTP query's time goes
+
+``write`` and ``import`` print the top functions by cumulative time. ``query`` splits one
+harmgraph request into its parts: the query evaluated and serialised in-process
+(``api.sparql.execute.run_query``, what a worker does), and the HTTP round trip through
+uvicorn, FastAPI and the worker pipe; the Oxigraph server's round trip is the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from api.sparql.execute import QueryJob, run_query
+from bench.endpoint import _ask, servers
+from bench.queries import load_mix
+from bench.run import prepare
+from graph import io as rdf_io
+from graph.ingest import import_graph
+from graph.store import Store
+from graph.validation import get_validator
+
+_GRAPH = ox.NamedNode("https://w3id.org/harmgraph/graph/bench")
+
+
+def _top(profile: cProfile.Profile, limit: int) -> str:
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(limit)
+    return out.getvalue()
+
+
+def profile_import(data: Path, limit: int) -> str:
+    """Profile one import_graph of ``data`` into an in-memory store."""
+    validator = get_validator()
+    parsed = rdf_io.parse(data)
+    profile = cProfile.Profile()
+    profile.enable()
+    import_graph(Store.open("memory"), parsed, graph_name="bench", source="x", validator=validator)
+    profile.disable()
+    return _top(profile, limit)
+
+
+def profile_writes(data: Path, extra: Path, limit: int) -> str:
+    """Profile single-incident writes into a store that holds ``data``."""
+    validator = get_validator()
+    store = Store.open("memory")
+    store.ox.load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+    writes = [rdf_io.parse(f) for f in sorted(extra.glob("*.nt"))]
+    import_graph(store, writes[0], graph_name="bench", source="w", validator=validator)
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.enable()
+    for data_graph in writes[1:]:
+        import_graph(store, data_graph, graph_name="bench", source="w", validator=validator)
+    profile.disable()
+    per_write = 1000 * (time.perf_counter() - start) / (len(writes) - 1)
+    return f"{per_write:.0f} ms per write (under the profiler)\n" + _top(profile, limit)
+
+
+def split_query(workdir: Path, data: Path, reps: int) -> str:
+    """Per query: in-process run_query vs harmgraph HTTP vs Oxigraph HTTP, median ms."""
+    mix = load_mix()
+    lines = [f"{'query':45s} {'in-process':>11s} {'harmgraph':>10s} {'oxigraph':>9s}"]
+    store = ox.Store.read_only(str(workdir / "harmgraph-store"))
+    local = {}
+    for query in mix:
+        job = QueryJob(query.text, query.accept)
+        samples = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            run_query(store, job)
+            samples.append(1000 * (time.perf_counter() - start))
+        local[query.name] = statistics.median(samples)
+    del store
+    with servers(workdir, data, ("harmgraph", "oxigraph")) as running, httpx.Client() as client:
+        for query in mix:
+            medians = []
+            for server in running:
+                _ask(client, server, query)
+                medians.append(
+                    statistics.median(1000 * _ask(client, server, query)[0] for _ in range(reps))
+                )
+            lines.append(
+                f"{query.name:45s} {local[query.name]:11.1f} {medians[0]:10.1f} {medians[1]:9.1f}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate data of ``--incidents`` and profile the chosen path."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("target", choices=("write", "import", "query"))
+    parser.add_argument("--incidents", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--limit", type=int, default=25)
+    parser.add_argument("--reps", type=int, default=9)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="harmgraph-profile-") as tmp:
+        workdir = Path(tmp)
+        data, _ = prepare(args.incidents, args.seed, workdir)
+        if args.target == "import":
+            print(profile_import(data, args.limit))
+        elif args.target == "write":
+            print(profile_writes(data, workdir / "data-extra", args.limit))
+        else:
+            # The same triples, bulk-loaded: in a named graph for harmgraph (whose default
+            # graph is the union), in the default graph for the Oxigraph server.
+            for name, graph in (("harmgraph", _GRAPH), ("oxigraph", ox.DefaultGraph())):
+                store = ox.Store(str(workdir / f"{name}-store"))
+                store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                store.flush()
+                del store
+            print(split_query(workdir, data, args.reps))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""Validation phase: single validated writes, and full-store validation vs plain pyshacl.
+
+Run as tasks in their own processes (peak RSS is then theirs), each printing one JSON line:
+
+    python -m bench.validate writes --store DIR --extra DIR   # one import_graph per file
+    python -m bench.validate store --store DIR --out FILE     # graph.quality.validate_store
+    python -m bench.validate pyshacl --store DIR --out FILE   # pyshacl.validate, whole graph
+
+``writes`` times :func:`graph.ingest.import_graph` of one new incident at a time (parsed
+beforehand; the first write, which builds the validator, is not counted). The two full-store
+tasks write their results as sorted ``[focus, path, severity]`` triples to ``--out`` so the
+caller can check that they are identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph
+import pyshacl
+from rdflib import Graph
+
+from graph import io
+from graph.ingest import import_graph
+from graph.model import META_GRAPH, VOCAB_GRAPH
+from graph.settings import PROJECT_ROOT
+from graph.store import Store
+from graph.terms import from_ox
+from graph.validation import get_validator
+
+Result = tuple[str, str, str]
+
+
+def single_writes(store_dir: Path, extra: Path) -> dict[str, object]:
+    """Import each file of ``extra`` (one incident each) into the store, timing each write."""
+    files = sorted(extra.glob("*.nt"))
+    parsed = [io.parse(f) for f in files]
+    validator = get_validator()
+    times = []
+    with Store.open(store_dir) as store:
+        for k, data in enumerate(parsed):
+            start = time.perf_counter()
+            import_graph(store, data, graph_name="bench", source=str(files[k]), validator=validator)
+            if k:
+                times.append(1000 * (time.perf_counter() - start))
+    times.sort()
+    return {
+        "writes": len(times),
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, int(0.95 * len(times)))],
+    }
+
+
+def _union(store: Store) -> Graph:
+    """The data graphs of the store (not provenance, not vocabularies) as one rdflib graph."""
+    skip = (str(META_GRAPH), str(VOCAB_GRAPH))
+    g = Graph()
+    for q in store.ox.quads_for_pattern(None, None, None, None):
+        if isinstance(q.graph_name, pyoxigraph.NamedNode) and q.graph_name.value in skip:
+            continue
+        g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    return g
+
+
+def harmgraph_store(store_dir: Path) -> tuple[float, list[Result]]:
+    """``graph.quality.validate_store``: seconds and results."""
+    from graph.quality import validate_store
+
+    with Store.open(store_dir) as store:
+        validator = get_validator()
+        start = time.perf_counter()
+        report = validate_store(store, validator)
+        seconds = time.perf_counter() - start
+    results = {(str(r.focus_node), str(r.path), r.severity) for r in report.results}
+    return seconds, sorted(results)
+
+
+def plain_pyshacl(store_dir: Path) -> tuple[float, list[Result]]:
+    """``pyshacl.validate`` over the whole store plus the vocabularies: seconds and results."""
+    shapes = Graph()
+    for path in sorted((PROJECT_ROOT / "shapes").glob("*.ttl")):
+        shapes.parse(path, format="turtle")
+    with Store.open(store_dir) as store:
+        start = time.perf_counter()
+        data = _union(store)
+    for path in sorted((PROJECT_ROOT / "data" / "vocab").glob("*.ttl")):
+        data.parse(path, format="turtle")
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+    )
+    seconds = time.perf_counter() - start
+    sh = "http://www.w3.org/ns/shacl#"
+    results = set()
+    for q in report.query(
+        f"SELECT ?f ?p ?s WHERE {{ ?r <{sh}focusNode> ?f ; <{sh}resultSeverity> ?s . "
+        f"OPTIONAL {{ ?r <{sh}resultPath> ?p }} }}"
+    ):
+        f, p, s = q  # type: ignore[misc]
+        results.add((str(f), str(p), str(s).removeprefix(sh)))
+    return seconds, sorted(results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The task command line (see the module docstring)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("task", choices=("writes", "store", "pyshacl"))
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--extra", type=Path)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    if args.task == "writes":
+        print(json.dumps(single_writes(args.store, args.extra)))
+        return 0
+    seconds, results = (harmgraph_store if args.task == "store" else plain_pyshacl)(args.store)
+    args.out.write_text(json.dumps(results))
+    print(json.dumps({"seconds": seconds, "results": len(results)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
