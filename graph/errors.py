@@ -11,11 +11,17 @@ above it sees them.
 'a.ttl:3:7: unexpected token'
 >>> err.status
 400
+>>> err.type_slug
+'invalid-rdf'
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
+
+# Between a lower-case letter and a capital, or before the last capital of an acronym.
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 class HarmgraphError(Exception):
@@ -34,7 +40,7 @@ class HarmgraphError(Exception):
     def type_slug(self) -> str:
         """A stable, kebab-case name for the problem type, e.g. ``invalid-rdf``."""
         name = type(self).__name__
-        return "".join("-" + c.lower() if c.isupper() else c for c in name).lstrip("-")
+        return _WORD_BOUNDARY.sub("-", name).lower()
 
     def context(self) -> dict[str, Any]:
         """Extension members for the problem document (where the error is)."""
@@ -144,6 +150,34 @@ class NotFound(HarmgraphError):
     status = 404
     title = "Not found"
     exit_code = 2
+
+
+class UnknownName(NotFound):
+    """A name, slug or IRI that matches no actor, system, group or incident."""
+
+    title = "Unknown name"
+
+    def __init__(self, detail: str, *, name: str, suggestions: list[dict[str, str]]) -> None:
+        super().__init__(detail)
+        self.name = name
+        self.suggestions = suggestions
+
+    def context(self) -> dict[str, Any]:
+        return {"name": self.name, "suggestions": self.suggestions}
+
+
+class LimitExceeded(BadRequest):
+    """A request past a configured limit (a setting, named in the problem)."""
+
+    title = "Limit exceeded"
+
+    def __init__(self, detail: str, *, limit: str, maximum: int) -> None:
+        super().__init__(detail)
+        self.limit = limit
+        self.maximum = maximum
+
+    def context(self) -> dict[str, Any]:
+        return {"limit": self.limit, "maximum": self.maximum}
 
 
 class Forbidden(HarmgraphError):

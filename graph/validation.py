@@ -26,6 +26,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
@@ -38,6 +39,9 @@ from graph.errors import InvalidRDF, NotFound
 from graph.model import HG, ID, PREFIXES, VOCAB
 from graph.report import SEVERITIES, Severity, ValidationReport, ValidationResult
 from graph.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from graph.gate import Gate
 
 __all__ = [
     "ValidationReport",
@@ -79,6 +83,32 @@ class Validator:
         # pyshacl adds two system triples to the shapes graph on every run; runs are
         # serialised so concurrent callers never see the graph change under them.
         self._lock = threading.Lock()
+        self._gate: Gate | None = None
+
+    @property
+    def shapes(self) -> Graph:
+        """The parsed shapes graph (shared: do not modify)."""
+        return self._shapes
+
+    @property
+    def vocab(self) -> Graph:
+        """The parsed vocabularies added to every validated graph (shared: do not modify)."""
+        return self._vocab
+
+    def check(self, data: Graph) -> ValidationReport:
+        """The write gate: Violations only, in parallel for large imports.
+
+        Same Violations as :meth:`validate`, without the Warnings and Infos that
+        only curators read (see :mod:`graph.gate`).
+
+        >>> Validator().check(Graph()).conforms
+        True
+        """
+        if self._gate is None:
+            from graph.gate import Gate
+
+            self._gate = Gate(self)
+        return self._gate.check(data)
 
     @property
     def shapes_count(self) -> int:

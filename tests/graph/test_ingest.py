@@ -39,6 +39,9 @@ class FakeValidator:
     def __init__(self) -> None:
         self.seen: list[Graph] = []
 
+    def check(self, data: Graph) -> FakeReport:
+        return self.validate(data)
+
     def validate(self, data: Graph) -> FakeReport:
         self.seen.append(data)
         return FakeReport(
