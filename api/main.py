@@ -11,20 +11,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import assets, editor, errors
+from api import assets, drawing, editor, errors
 from api.routes import (
     apidocs,
     dumps,
     examples,
     home,
     incidents,
+    network,
     ontology,
     ops,
+    path,
     resources,
+    search,
     sparql,
     void,
 )
 from api.sparql.pool import ProcessExecutor, QueryExecutor, ThreadExecutor
+from graph.network_build import NetworkCache
 from graph.settings import Settings, get_settings
 from graph.store import Store
 
@@ -59,8 +63,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.store = store
     app.state.queries = executor
+    app.state.networks = NetworkCache()  # the explorer's networks, rebuilt when the store changes
     errors.install(app)
     editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
+    drawing.install(app)  # before assets: /static/vendor/vis is inside /static
     assets.install(app)
     app.include_router(ops.router)
     app.include_router(sparql.router)
@@ -71,5 +77,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(dumps.router)
     app.include_router(void.router)
     app.include_router(incidents.router)
+    app.include_router(search.router)
+    app.include_router(network.router)
+    app.include_router(path.router)
     app.include_router(resources.router)
     return app

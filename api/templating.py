@@ -25,7 +25,9 @@ STATIC = Path(__file__).parent / "static"
 #: The navigation bar: (label, path); ``None`` marks pages that do not exist yet.
 NAV: tuple[tuple[str, str | None], ...] = (
     ("Home", "/"),
-    ("Search", None),
+    ("Search", "/search"),
+    ("Network", "/network"),
+    ("Path", "/path"),
     ("SPARQL", "/sparql"),
     ("Ontology", "/ontology"),
     ("Shapes", "/shapes"),

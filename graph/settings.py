@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     query_workers: int = 2
     #: Largest accepted upload or import body, bytes.
     max_upload_bytes: int = 20 * 1024 * 1024
+    #: Most nodes a network or path view draws; larger views are capped with a notice.
+    max_view_nodes: int = 300
+    #: Longest path the path finder looks for, in party-to-party steps.
+    max_path_hops: int = 4
     #: Where the bundled data lives.
     data_dir: Path = PROJECT_ROOT / "data"
     ontology_dir: Path = PROJECT_ROOT / "ontology"

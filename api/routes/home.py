@@ -30,9 +30,9 @@ LINKS: tuple[tuple[str, str, bool], ...] = (
     ("/openapi.json", "OpenAPI description", True),
     ("/-/health", "Health check", True),
     ("/-/version", "Versions", True),
-    ("/search", "Search (coming)", False),
-    ("/network", "Network explorer (coming)", False),
-    ("/path", "Paths between actors (coming)", False),
+    ("/search", "Search actors, AI systems, harmed groups and incidents", True),
+    ("/network", "Network explorer: who is linked to whom, through which incidents", True),
+    ("/path", "Path finder: how is A connected to B, with the sources for every step", True),
     ("/quality", "Data quality report (coming)", False),
 )
 LICENCE_NAMES = {

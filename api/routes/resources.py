@@ -17,8 +17,9 @@ from fastapi.responses import Response
 
 from api.deps import get_settings, get_store
 from api.negotiation import negotiate
+from api.party_view import profile
 from api.resource_view import build
-from api.templating import bases, render
+from api.templating import bases, local_href, render
 from graph import describe
 from graph.errors import NotAcceptable, NotFound
 from graph.ontology_docs import ontology_doc
@@ -108,7 +109,10 @@ def resource_response(request: Request, store: Store, settings: Settings, path: 
     if media == "application/json":
         body = json.dumps(view.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
         return Response(body, media_type=media, headers=headers)
-    page = render(request, "resource.html", {"view": view, "path": "/" + path})
+    party = profile(
+        request.app.state.networks.get(store).graph, iri, lambda i: local_href(i, settings)
+    )
+    page = render(request, "resource.html", {"view": view, "path": "/" + path, "party": party})
     page.headers["Link"] = headers["Link"]
     return page
 

@@ -1,0 +1,260 @@
+"""A view drawn with vis-network: pyvis makes the node, edge and option data, we render it.
+
+pyvis (:class:`pyvis.network.Network`) builds the vis-network data: nodes coloured by
+kind (or by community), sized by degree or betweenness, placed by the server
+(:mod:`graph.network_layout`) with physics off for large views. We never call its
+``write_html``/``show`` (its template loads Bootstrap from a CDN and writes a
+``lib/`` folder into the working directory); :func:`drawing` returns plain data that
+our template puts in a JSON data island read by ``/static/network.js``. The
+vis-network build that ships inside the pyvis package is served at
+:data:`VIS_PREFIX` (:func:`install`).
+
+Tooltips are plain text here; ``network.js`` turns them into DOM text nodes, so a
+label from the data is never parsed as HTML.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from fastapi import FastAPI
+from pyvis.edge import Edge
+from pyvis.network import Network
+from starlette.staticfiles import StaticFiles
+
+from graph.network import View
+from graph.network_layout import path_layout, radial_layout
+from graph.network_metrics import annotate
+
+#: Where the app serves vis-network (from inside the installed pyvis package).
+VIS_PREFIX = "/static/vendor/vis"
+#: Views with more nodes than this are drawn with physics off.
+PHYSICS_MAX_NODES = 60
+#: Colour and shape of each kind of node, and its name in the legend.
+KINDS: dict[str, tuple[str, str, str]] = {
+    "incident": ("#b03a2e", "diamond", "Incident"),
+    "actor": ("#1f5f99", "dot", "Actor (organisation, agency, person)"),
+    "system": ("#2e7d32", "square", "AI system"),
+    "group": ("#c77c02", "triangle", "Harmed group"),
+    "unknown": ("#9e9e9e", "dot", "Unknown party"),
+}
+#: Community colours (Louvain communities are numbered largest first, so stable).
+PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#637939",
+)
+LABEL_CHARS = 32
+ROLE_WORDS = {
+    "developer": "developer",
+    "deployer": "deployer",
+    "system": "AI system",
+    "harmed": "harmed",
+    "implicated": "implicated",
+}
+
+Href = Callable[[str], str]
+
+
+def vis_network_dir() -> Path | None:
+    """The newest ``vis-9.*`` folder inside the installed pyvis package, if any."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or spec.origin is None:
+        return None
+    found = sorted(
+        (Path(spec.origin).parent / "templates" / "lib").glob("vis-9*/vis-network.min.js")
+    )
+    return found[-1].parent if found else None
+
+
+def install(app: FastAPI) -> None:
+    """Mount vis-network at :data:`VIS_PREFIX`; call before ``/static`` is mounted."""
+    found = vis_network_dir()
+    if found is not None:
+        app.mount(VIS_PREFIX, StaticFiles(directory=found), name="vis-network")
+
+
+def short(label: str, limit: int = LABEL_CHARS) -> str:
+    """A label cut to ``limit`` characters for drawing (the full one is in the tooltip).
+
+    >>> short("U.S. Immigration and Customs Enforcement", 20)
+    'U.S. Immigration an…'
+    """
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def web_url(url: str) -> str | None:
+    """``url`` if it is an http(s) URL (a link a page may carry), else None.
+
+    >>> web_url("javascript:alert(1)") is None, web_url("https://e.org/")
+    (True, 'https://e.org/')
+    """
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def incident_info(g: nx.Graph, iri: str, href: Href) -> dict[str, Any]:
+    """What the details panel and the edge lists say about an incident."""
+    a = g.nodes[iri] if iri in g else {}
+    return {
+        "iri": iri,
+        "href": href(iri),
+        "label": str(a.get("label", iri)),
+        "identifier": str(a.get("identifier", "")),
+        "date": str(a.get("date", "")),
+        "status": str(a.get("status", "")),
+        "severity": str(a.get("severity", "")),
+        "sources": [
+            {"url": url, "title": title, "publisher": publisher}
+            for url, title, publisher in a.get("sources", ())
+            if web_url(url)
+        ],
+    }
+
+
+def drawing(
+    view: View,
+    network: nx.Graph,
+    href: Href,
+    *,
+    size_by: str = "degree",
+    colour_by: str = "kind",
+    paths: list[tuple[str, ...]] | None = None,
+) -> dict[str, Any]:
+    """The vis-network data of ``view``: ``{"nodes", "edges", "options", "physics"}``.
+
+    ``network`` is the whole network (for the incidents behind co-incident edges);
+    ``paths`` (node sequences) lay the view out left to right instead of in rings.
+    """
+    g = view.graph
+    annotate(g, size_by=size_by)
+    pos = path_layout(paths) if paths else radial_layout(g, view.focus)
+    physics = g.number_of_nodes() <= PHYSICS_MAX_NODES and not paths
+    net = Network(directed=False)
+    biggest = max((float(a["size"]) for _, a in g.nodes(data=True)), default=0.0) or 1.0
+    focus = set(view.focus)
+    for n, a in sorted(g.nodes(data=True), key=lambda item: str(item[0])):
+        kind = str(a.get("kind", "actor"))
+        colour, shape, _ = KINDS.get(kind, KINDS["actor"])
+        if colour_by == "community":
+            colour = PALETTE[int(a.get("community", 0)) % len(PALETTE)]
+        x, y = pos.get(n, (0.0, 0.0))
+        net.add_node(
+            str(n),
+            label=_label(a),
+            shape=shape,
+            color=colour,
+            size=round(10 + 22 * float(a["size"]) / biggest, 1),
+            x=x,
+            y=y,
+            title=_node_title(a),
+            borderWidth=4 if n in focus else 1,
+            **_node_details(g, str(n), a, href),
+        )
+    incidents: dict[str, dict[str, Any]] = {}
+    for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        # Straight to pyvis's Edge: Network.add_edge looks for duplicates in a list (a
+        # quadratic cost), and a networkx Graph has none.
+        net.edges.append(Edge(str(u), str(v), False, **_edge(g, network, u, v, d)).options)
+        for i in net.edges[-1]["incidents"]:
+            if i not in incidents:
+                incidents[i] = incident_info(network, i, href)
+    options = json.loads(net.options.to_json())
+    options["physics"].update(
+        {"enabled": physics, "stabilization": {"enabled": physics, "iterations": 200}}
+    )
+    options["edges"] = {"smooth": False, "color": {"inherit": False}}
+    options["interaction"].update({"hover": True, "tooltipDelay": 120})
+    options["nodes"] = {"font": {"size": 13, "face": "system-ui, sans-serif"}}
+    options["layout"] = {"improvedLayout": False}
+    return {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "incidents": incidents,
+        "options": options,
+        "physics": physics,
+    }
+
+
+def _label(a: Mapping[str, Any]) -> str:
+    if a.get("kind") == "incident":
+        return str(a.get("identifier") or short(str(a.get("label", ""))))
+    return short(str(a.get("label", "")))
+
+
+def _node_title(a: Mapping[str, Any]) -> str:
+    kind = str(a.get("kind", ""))
+    lines = [str(a.get("label", "")), KINDS.get(kind, ("", "", kind))[2]]
+    if kind == "incident":
+        facts = [a.get("identifier"), a.get("date"), a.get("status"), a.get("severity")]
+        lines.append(" · ".join(str(f) for f in facts if f))
+    return "\n".join(line for line in lines if line)
+
+
+def _node_details(g: nx.Graph, n: str, a: Mapping[str, Any], href: Href) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "kind": str(a.get("kind", "")),
+        "fullLabel": str(a.get("label", n)),
+        "href": href(n),
+        "degree": int(a.get("degree", 0)),
+        "community": int(a.get("community", -1)),
+    }
+    if a.get("kind") == "incident":
+        info = incident_info(g, n, href)
+        details.update({k: info[k] for k in ("identifier", "date", "status", "severity")})
+        details["sources"] = info["sources"]
+    else:
+        details["aliases"] = list(a.get("aliases", ()))[:8]
+    return details
+
+
+def _status(network: nx.Graph, incident: str) -> str:
+    return str(network.nodes[incident].get("status", "")) if incident in network else ""
+
+
+def _edge(g: nx.Graph, network: nx.Graph, u: str, v: str, d: Mapping[str, Any]) -> dict[str, Any]:
+    """An edge's vis-network options; ``incidents`` are IRIs (described once, in the drawing)."""
+    kind = str(d.get("kind", ""))
+    lu, lv = str(g.nodes[u].get("label", u)), str(g.nodes[v].get("label", v))
+    incidents: list[str]
+    if kind == "co-incident":
+        incidents = [str(i) for i in d.get("incidents", ())]
+        weight = int(d.get("weight", len(incidents)))
+        alleged = all(_status(network, i) != "confirmed" for i in incidents)
+        title = f"{lu} — {lv}: {weight} shared incident{'s' if weight != 1 else ''}"
+        width = min(1 + weight, 12)
+    elif kind == "role":
+        incidents = [str(d.get("incident", ""))]
+        alleged = _status(network, incidents[0]) != "confirmed"
+        roles = ", ".join(ROLE_WORDS.get(r, r) for r in d.get("roles", ()))
+        party, other = (lu, lv) if g.nodes[u].get("kind") != "incident" else (lv, lu)
+        title = f"{party}: {roles} in {other}"
+        width = 2
+    else:
+        incidents, alleged, width = [], False, 2
+        subject = d.get("subject", u)
+        a, b = (lu, lv) if subject == u else (lv, lu)
+        title = f"{a} was developed by {b}" if kind == "system-developer" else f"{a} is part of {b}"
+    if alleged:
+        title += " (alleged or not confirmed)"
+    return {
+        "kind": kind,
+        "title": title,
+        "width": width,
+        "dashes": alleged,
+        "color": "#8a8a8a" if alleged else "#555555",
+        "incidents": incidents,
+    }

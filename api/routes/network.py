@@ -1,0 +1,158 @@
+"""The network explorer: ``/network?focus=…`` and the same view as data (``/network.gexf``…).
+
+``mode=incidents`` (the default) is the neighbourhood of ``focus``: incidents drawn as
+nodes linking their actors, AI systems and harmed groups, ``hops`` (1-3) party-to-party
+steps out. ``mode=actors`` is the actor--actor co-incident network: an edge per pair
+of actors that share incidents, as wide as the number they share. Without a focus,
+the whole network, capped to its best-linked nodes. See docs/explorer.md for every
+parameter.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Any
+
+import networkx as nx
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api import explore
+from api.deps import get_settings, get_store
+from api.drawing import KINDS, drawing
+from api.explore import CAVEAT, FORMAT_NAMES, FORMATS, ViewState, current_network, find
+from api.facets import facet_options
+from api.templating import render
+from graph import network as views
+from graph.errors import UnknownName
+from graph.network_build import Network
+from graph.settings import Settings
+from graph.store import Store
+
+router = APIRouter(tags=["explore"])
+
+DATES = ("from", "to")
+
+
+def network_state(request: Request, settings: Settings) -> ViewState:
+    """The view state of a /network URL."""
+    return explore.read_state(
+        request,
+        settings,
+        ends=("focus",),
+        date_names=DATES,
+        hops_default=1,
+        hops_limit=("hops", views.MAX_HOPS),
+    )
+
+
+def network_view(network: Network, state: ViewState, focus: str | None) -> views.View:
+    """The view a state asks for (``focus`` resolved to an IRI, or None)."""
+    g, filters = network.graph, state.filters
+    if state.mode == "actors":
+        return views.co_incident(
+            g, focus, hops=state.hops, filters=filters, max_nodes=state.max_nodes
+        )
+    if focus is not None:
+        return views.neighbourhood(
+            g, focus, hops=state.hops, filters=filters, max_nodes=state.max_nodes
+        )
+    shown = nx.subgraph_view(g, filter_node=views.allowed(g, filters).__contains__)
+    members = [n for n in shown if shown.degree(n) > 0]
+    return views.cap(g, members, [], state.max_nodes)
+
+
+def _resolve_focus(
+    network: Network, state: ViewState, settings: Settings
+) -> tuple[str | None, ViewState]:
+    text = state.ends.get("focus", "")
+    if not text:
+        return None, state
+    iri = find(network, text, explore.linker(settings), "focus")
+    return iri, state
+
+
+@router.get("/network.{fmt}", summary="A network view as data (json, csv, gexf, graphml, ttl)")
+def network_data(
+    fmt: str,
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    """The view ``/network?…`` describes, as JSON, CSV, GEXF, GraphML or Turtle."""
+    state = network_state(request, settings)
+    network = current_network(request, store)
+    focus, state = _resolve_focus(network, state, settings)
+    view = network_view(network, state, focus)
+    name = "network-" + (focus.rsplit("/", 1)[-1] if focus else "all") + "-" + state.mode
+    return explore.download(view, fmt, store, name)
+
+
+@router.get("/network", summary="Network explorer (HTML)", response_model=None)
+def network_page(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    """The neighbourhood or co-incident network drawn, with filters and downloads."""
+    state = network_state(request, settings)
+    network = current_network(request, store)
+    context = _page_context(request, network, state, settings)
+    try:
+        focus, state = _resolve_focus(network, state, settings)
+    except UnknownName as exc:
+        context.update(unknown=exc, drawing=None)
+        return render(request, "network.html", context, status=404)
+    view = network_view(network, state, focus)
+    href = explore.linker(settings)
+    data = drawing(view, network.graph, href, size_by=state.size, colour_by=state.colour)
+    nodes = view.graph.nodes
+    context.update(
+        focus=[(iri, str(nodes[iri].get("label", iri)), href(iri)) for iri in view.focus],
+        view=view,
+        drawing=data,
+        counts=_counts(view),
+        listed=_listed(view, href),
+    )
+    return render(request, "network.html", context)
+
+
+def _page_context(
+    request: Request, network: Network, state: ViewState, settings: Settings
+) -> dict[str, Any]:
+    return {
+        "state": state,
+        "unknown": None,
+        "focus": [],
+        "view": None,
+        "counts": [],
+        "listed": [],
+        "caveat": CAVEAT,
+        "kinds": KINDS,
+        "facets": facet_options(network, settings.data_dir / "vocab"),
+        "downloads": [
+            (explore.url(f"/network.{f}", state, DATES), FORMAT_NAMES[f], f) for f in FORMATS
+        ],
+        "share": explore.url("/network", state, DATES),
+        "path_from": state.ends.get("focus", ""),
+        "dates": DATES,
+        "max_hops": views.MAX_HOPS,
+        "max_view_nodes": settings.max_view_nodes,
+    }
+
+
+def _counts(view: views.View) -> list[tuple[str, int]]:
+    found = Counter(str(a.get("kind", "")) for _, a in view.graph.nodes(data=True))
+    return [(KINDS[k][2], found[k]) for k in KINDS if found[k]]
+
+
+def _listed(view: views.View, href: Any) -> list[tuple[str, str, str, str]]:
+    """The drawn nodes as a list (kind, label, link, detail): the page without JavaScript."""
+    order = {k: i for i, k in enumerate(KINDS)}
+    rows = []
+    for n, a in view.graph.nodes(data=True):
+        kind = str(a.get("kind", ""))
+        detail = " · ".join(str(a.get(k)) for k in ("identifier", "date", "status") if a.get(k))
+        rows.append((kind, str(a.get("label", n)), href(str(n)), detail))
+    rows.sort(key=lambda r: (order.get(r[0], 9), r[1].casefold()))
+    return rows

@@ -1,0 +1,149 @@
+"""The path finder: ``/path?from=…&to=…`` — how is A connected to B, with the evidence.
+
+The shortest paths (and up to ``limit`` alternatives) are drawn left to right and
+written out as sentences, one per hop, each with its incident (linked), date, status
+(alleged links are marked) and source links. ``from`` and ``to`` take an IRI, a slug,
+a name or an alias. ``/path.json`` (``.csv``, ``.gexf``, ``.graphml``, ``.ttl``) is
+the same view as data.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api import explore
+from api.deps import get_settings, get_store
+from api.drawing import KINDS, drawing, web_url
+from api.explore import CAVEAT, FORMAT_NAMES, FORMATS, ViewState, current_network, find
+from api.facets import facet_options
+from api.templating import render
+from graph.errors import UnknownName
+from graph.network import View
+from graph.network_build import Network
+from graph.paths import Path, find_paths, path_view
+from graph.settings import Settings
+from graph.store import Store
+
+router = APIRouter(tags=["explore"])
+
+DATES = ("since", "until")
+
+
+def path_state(request: Request, settings: Settings) -> ViewState:
+    """The view state of a /path URL (``hops`` defaults to the ``max_path_hops`` setting)."""
+    return explore.read_state(
+        request,
+        settings,
+        ends=("from", "to"),
+        date_names=DATES,
+        hops_default=settings.max_path_hops,
+        hops_limit=("max_path_hops", settings.max_path_hops),
+    )
+
+
+def _ends(network: Network, state: ViewState, settings: Settings) -> tuple[str, str]:
+    href = explore.linker(settings)
+    return (
+        find(network, state.ends["from"], href, "from"),
+        find(network, state.ends["to"], href, "to"),
+    )
+
+
+def paths_view(network: Network, state: ViewState, ends: tuple[str, str]) -> View:
+    """The paths between the two ends as a view (its ``meta["paths"]`` holds them)."""
+    paths = find_paths(
+        network.graph,
+        ends[0],
+        ends[1],
+        limit=state.limit,
+        max_hops=state.hops,
+        filters=state.filters,
+    )
+    return path_view(network.graph, paths, ends)
+
+
+@router.get("/path.{fmt}", summary="Paths between two parties as data")
+def path_data(
+    fmt: str,
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    """The paths ``/path?from=…&to=…`` finds, as JSON (with hops), CSV, GEXF, GraphML or Turtle."""
+    state = path_state(request, settings)
+    network = current_network(request, store)
+    ends = _ends(network, state, settings)
+    view = paths_view(network, state, ends)
+    name = "path-" + "-to-".join(e.rsplit("/", 1)[-1] for e in ends)
+    return explore.download(view, fmt, store, name)
+
+
+@router.get("/path", summary="Path finder (HTML)", response_model=None)
+def path_page(
+    request: Request,
+    store: Annotated[Store, Depends(get_store)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    """How is A connected to B: the paths drawn and written out with their sources."""
+    state = path_state(request, settings)
+    network = current_network(request, store)
+    href = explore.linker(settings)
+    context: dict[str, Any] = {
+        "state": state,
+        "caveat": CAVEAT,
+        "kinds": KINDS,
+        "facets": facet_options(network, settings.data_dir / "vocab"),
+        "dates": DATES,
+        "unknown": None,
+        "ends": None,
+        "paths": [],
+        "drawing": None,
+        "downloads": [
+            (explore.url(f"/path.{f}", state, DATES), FORMAT_NAMES[f], f) for f in FORMATS
+        ],
+        "share": explore.url("/path", state, DATES),
+        "max_path_hops": settings.max_path_hops,
+    }
+    if not (state.ends["from"] and state.ends["to"]):
+        return render(request, "path.html", context)
+    try:
+        ends = _ends(network, state, settings)
+    except UnknownName as exc:
+        context["unknown"] = exc
+        return render(request, "path.html", context, status=404)
+    view = paths_view(network, state, ends)
+    paths: list[Path] = view.meta["paths"]
+    g = network.graph
+    context.update(
+        ends=[(iri, str(g.nodes[iri].get("label", iri)), href(iri)) for iri in ends],
+        paths=[_path_context(p, href) for p in paths],
+        drawing=drawing(view, g, href, paths=[p.nodes for p in paths]) if paths else None,
+        network_links=["/network?" + urlencode({"focus": iri}) for iri in ends],
+    )
+    return render(request, "path.html", context)
+
+
+def _path_context(path: Path, href: Any) -> dict[str, Any]:
+    """A path as the template writes it: one entry per hop with its evidence."""
+    hops = []
+    for hop in path.hops:
+        hops.append(
+            {
+                "sentence": hop.sentence,
+                "link": hop.link,
+                "source": (hop.source_label, href(hop.source)),
+                "target": (hop.target_label, href(hop.target)),
+                "incident": href(hop.incident) if hop.incident else "",
+                "identifier": hop.identifier,
+                "title": hop.title,
+                "date": hop.date,
+                "status": hop.status or "unassessed",
+                "confirmed": hop.status == "confirmed",
+                "sources": [s for s in hop.sources if web_url(s.url)],
+            }
+        )
+    return {"hops": hops, "alleged": path.alleged, "steps": len(path.hops)}
