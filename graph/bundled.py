@@ -1,7 +1,9 @@
 """Load the bundled data into an empty store on first start.
 
 The bundle is: the ontology, the SKOS vocabularies and the shapes (into
-:data:`graph.model.VOCAB_GRAPH`), the curated incidents (``data/incidents``),
+:data:`graph.model.VOCAB_GRAPH`), the actor registry and harmed-group table
+(``data/registry``, into :data:`graph.registry.REGISTRY_GRAPH`, first: every import
+is resolved against it, see :mod:`graph.resolve`), the curated incidents (``data/incidents``),
 the AI Incident Database snapshot (``data/aiid``) and the TopAIThreats pages
 (``data/topaithreats``), each into its own named graph. A store that already
 holds data is never re-imported over.
@@ -19,6 +21,7 @@ from rich.console import Console
 
 from graph.ingest import ImportSummary, import_graph
 from graph.model import VOCAB_GRAPH
+from graph.registry import REGISTRY_GRAPH, get_registry
 from graph.settings import Settings
 from graph.sources import read_source
 from graph.store import Store
@@ -33,6 +36,7 @@ class BundleReport:
     loaded: bool
     imports: list[ImportSummary] = field(default_factory=list)
     vocabulary_triples: int = 0
+    registry_triples: int = 0
 
 
 def vocabulary_graph(settings: Settings) -> Graph:
@@ -85,13 +89,28 @@ def load_bundled(
         pyoxigraph.Quad(to_ox(s), to_ox(p), to_ox(o), graph_node)  # type: ignore[arg-type]
         for s, p, o in vocab
     )
-    report = BundleReport(loaded=True, vocabulary_triples=len(vocab))
+    registry = get_registry(settings)
+    registry_node = to_ox(REGISTRY_GRAPH)
+    store.extend(
+        pyoxigraph.Quad(to_ox(s), to_ox(p), to_ox(o), registry_node)  # type: ignore[arg-type]
+        for s, p, o in registry.graph
+    )
+    report = BundleReport(
+        loaded=True, vocabulary_triples=len(vocab), registry_triples=len(registry.graph)
+    )
     validator = get_validator(settings)
     for kind, files in _steps(settings.data_dir):
         if on_step:
             on_step(kind)
         data, graph_name = read_source(kind, files, console=console)
         report.imports.append(
-            import_graph(store, data, graph_name=graph_name, source=kind, validator=validator)
+            import_graph(
+                store,
+                data,
+                graph_name=graph_name,
+                source=kind,
+                validator=validator,
+                registry=registry,
+            )
         )
     return report

@@ -45,6 +45,8 @@ from rdflib.term import Node
 from graph import model
 from graph.errors import NotFound, ShapeViolations
 from graph.io import graph_iri
+from graph.registry import Registry, get_registry
+from graph.resolve import Merge, resolve
 from graph.store import Store
 from graph.terms import RdfTriple, to_quads
 
@@ -85,6 +87,8 @@ class ImportSummary:
     graph: URIRef
     #: The ``prov:Activity`` recorded in ``META_GRAPH``.
     activity: URIRef
+    #: Actor IRIs entity resolution rewrote to canonical ones (see :mod:`graph.resolve`).
+    merges: tuple[Merge, ...] = ()
 
 
 def import_graph(
@@ -94,8 +98,13 @@ def import_graph(
     graph_name: str,
     source: str,
     validator: Validator,
+    registry: Registry | None = None,
 ) -> ImportSummary:
     """Validate ``data`` and write it into the named graph ``graph_name``, all or nothing.
+
+    Entity resolution (:func:`graph.resolve.resolve`) runs first, on every import: actors
+    get their canonical IRIs and one label each, against ``registry`` (default: the
+    configured ``data/registry``) and what the store already holds.
 
     Args:
         store: the store to write.
@@ -103,6 +112,7 @@ def import_graph(
         graph_name: a short name (``curated``) or a named graph IRI.
         source: where the data came from (file names or a URL), for provenance.
         validator: the SHACL validator (``graph.validation.Validator``).
+        registry: the actor registry (default: :func:`graph.registry.get_registry`).
 
     Raises:
         ShapeViolations: an incoming incident fails a shape at Violation level.
@@ -120,6 +130,7 @@ def import_graph(
     started = datetime.now(UTC)
     target = graph_iri(graph_name)
     incoming = _flatten(data)
+    resolution = resolve(incoming, registry if registry is not None else get_registry(), store)
     incidents = set(incoming.subjects(RDF.type, model.HG.Incident))
     stored = sorted(
         (i for i in incidents if isinstance(i, URIRef) and _is_incident(store, i, target)), key=str
@@ -141,7 +152,7 @@ def import_graph(
     operations.append(_DELETE_MODIFIED.format(meta=_nt(model.META_GRAPH), graph=_nt(target)))
     operations.append(_insert_data({target: incoming, model.META_GRAPH: meta}))
     store.update(" ;\n".join(operations))
-    return ImportSummary(added, updated, len(incoming), target, activity)
+    return ImportSummary(added, updated, len(incoming), target, activity, tuple(resolution.merges))
 
 
 def delete_incident(store: Store, iri: str) -> list[URIRef]:
