@@ -54,7 +54,7 @@ def _root(
 def _register_commands() -> None:
     # Imported for their side effect of adding commands to `app`; kept in
     # separate modules so each stays small.
-    from graph.commands import data, query, serve  # noqa: F401
+    from graph.commands import data, entities, query, serve  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> int:
