@@ -1,10 +1,11 @@
 """Fixtures shared by tests under graph/ and api/.
 
 ``bundled_store`` is the one exception to "a fresh store per test": it holds the
-whole bundled data (ontology, vocabularies, curated incidents, the AIID snapshot,
-the TopAIThreats pages), which takes several seconds to build, so it is built once
-per session and tests only read it (the worked examples, the editor in a browser).
-Tests that write build their own store.
+whole bundled data (ontology, vocabularies, the actor registry, curated incidents,
+the AIID snapshot, the TopAIThreats pages, resolved as by load-bundled), which
+takes several seconds to build, so it is built once per session and tests only
+read it (the worked examples, the editor in a browser). Tests that write build
+their own store.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from graph import model
 from graph.importers.aiid import load_snapshot
 from graph.importers.topaithreats import import_pages
+from graph.registry import REGISTRY_GRAPH, get_registry
+from graph.resolve import resolve
 from graph.settings import PROJECT_ROOT
 from graph.store import Store
 from graph.terms import graph_name, to_quads
@@ -30,7 +34,9 @@ def build_bundled_store() -> Store:
     This bypasses validation and :func:`graph.ingest.import_graph` on purpose:
     the curated files are checked by tests/test_curated_data.py and the importers
     by their own tests; here only the resulting triples matter, and loading them
-    directly is several times faster.
+    directly is several times faster. Entity resolution is *not* bypassed: the
+    registry goes in first and each source is resolved against it and the store
+    (as :func:`graph.bundled.load_bundled` does), so the data is the served data.
     """
     store = ox.Store()
     vocab = ox.NamedNode(str(model.VOCAB_GRAPH))
@@ -38,14 +44,21 @@ def build_bundled_store() -> Store:
         (DATA / "vocab").glob("*.ttl")
     ):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=vocab)
-    curated = ox.NamedNode(str(model.named_graph("curated")))
+    wrapped = Store(store, "memory")
+    registry = get_registry()
+    store.extend(to_quads(registry.graph, graph_name(str(REGISTRY_GRAPH))))
+    curated = Graph()
     for path in sorted((DATA / "incidents").glob("*.ttl")):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=curated)
-    aiid = load_snapshot(Path(DATA / "aiid"))
-    store.extend(to_quads(aiid, graph_name(str(model.named_graph("aiid")))))
-    pages = import_pages(sorted((DATA / "topaithreats").glob("*.txt")))
-    store.extend(to_quads(pages, graph_name(str(model.named_graph("topaithreats")))))
-    return Store(store, "memory")
+        curated.parse(path, format="turtle")
+    sources = (
+        ("curated", curated),
+        ("aiid", load_snapshot(Path(DATA / "aiid"))),
+        ("topaithreats", import_pages(sorted((DATA / "topaithreats").glob("*.txt")))),
+    )
+    for name, data in sources:
+        resolve(data, registry, wrapped)
+        store.extend(to_quads(data, graph_name(str(model.named_graph(name)))))
+    return wrapped
 
 
 @pytest.fixture(scope="session")
