@@ -27,14 +27,13 @@ import pyoxigraph as ox
 
 from api.sparql.execute import QueryJob, run_query
 from bench.endpoint import _ask, servers
+from bench.load import BENCH_GRAPH
 from bench.queries import load_mix
 from bench.run import prepare
 from graph import io as rdf_io
 from graph.ingest import import_graph
 from graph.store import Store
 from graph.validation import get_validator
-
-_GRAPH = ox.NamedNode("https://w3id.org/harmgraph/graph/bench")
 
 
 def _top(profile: cProfile.Profile, limit: int) -> str:
@@ -58,7 +57,7 @@ def profile_writes(data: Path, extra: Path, limit: int) -> str:
     """Profile single-incident writes into a store that holds ``data``."""
     validator = get_validator()
     store = Store.open("memory")
-    store.ox.load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=_GRAPH)
+    store.ox.load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=BENCH_GRAPH)
     writes = [rdf_io.parse(f) for f in sorted(extra.glob("*.nt"))]
     import_graph(store, writes[0], graph_name="bench", source="w", validator=validator)
     profile = cProfile.Profile()
@@ -119,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             # The same triples, bulk-loaded: in a named graph for harmgraph (whose default
             # graph is the union), in the default graph for the Oxigraph server.
-            for name, graph in (("harmgraph", _GRAPH), ("oxigraph", ox.DefaultGraph())):
+            for name, graph in (("harmgraph", BENCH_GRAPH), ("oxigraph", ox.DefaultGraph())):
                 store = ox.Store(str(workdir / f"{name}-store"))
                 store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
                 store.flush()

@@ -64,12 +64,22 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
     result["triples"] = triples
     result["generate_s"] = time.perf_counter() - t0
     _log(f"{n:,} incidents: {triples:,} triples generated; loading")
-    result["load"] = load_all(data, workdir, triples, timeout=args.timeout)
+    result["load"] = load_all(
+        data, workdir, triples, timeout=args.timeout, import_timeout=args.import_timeout
+    )
 
     _log(f"{n:,}: endpoints")
     mix = load_mix(every_example=args.every_query)
     with endpoint.servers(workdir, data) as running:
-        latency = endpoint.run_mix(running, mix, reps=args.reps, budget=args.budget)
+        latency = endpoint.run_mix(
+            running,
+            mix,
+            args.reps,
+            args.budget,
+            min_reps=args.min_reps,
+            slow=args.slow,
+            timeout=args.request_timeout,
+        )
         tput = {
             s.name: endpoint.throughput(s, mix, args.clients, args.throughput_s) for s in running
         }
@@ -99,7 +109,8 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any
 def _same_rows(latency: dict[str, Any]) -> dict[str, bool]:
     """Per query, whether every server answered the same number of rows."""
     names = next(iter(latency.values()))["queries"]
-    return {q: len({s["queries"][q]["rows"] for s in latency.values()}) == 1 for q in names}
+    # -1: a peer stopped at the request timeout, with no answer to compare.
+    return {q: len({s["queries"][q]["rows"] for s in latency.values()} - {-1}) == 1 for q in names}
 
 
 def _full_validation(store: Path, workdir: Path) -> dict[str, Any]:
@@ -157,6 +168,24 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="seconds of measured requests per server before it stops early",
     )
+    parser.add_argument(
+        "--min-reps",
+        type=int,
+        default=None,
+        help="repetitions every server gets, whatever its budget",
+    )
+    parser.add_argument(
+        "--slow",
+        type=float,
+        default=None,
+        help="queries slower than this (s) at warm-up are not repeated",
+    )
+    parser.add_argument(
+        "--request-timeout",
+        type=float,
+        default=None,
+        help="abandon a warm-up request after this many seconds (quick: 60)",
+    )
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (throughput)")
     parser.add_argument("--throughput-s", type=float, default=None)
     parser.add_argument(
@@ -166,12 +195,22 @@ def main(argv: list[str] | None = None) -> int:
         help="largest size with full-store validation (quick: 1k)",
     )
     parser.add_argument("--every-query", action="store_true", help="all of data/queries/*.rq")
-    parser.add_argument("--timeout", type=float, default=7200)
+    parser.add_argument("--timeout", type=float, default=7200, help="per loader, seconds")
+    parser.add_argument(
+        "--import-timeout",
+        type=float,
+        default=None,
+        help="stop harmgraph import after this many seconds (quick: 120)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the stores and data files")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK if args.quick else FULL)
     args.reps = args.reps or (5 if args.quick else 10)
+    args.import_timeout = args.import_timeout or (120.0 if args.quick else 7200.0)
+    args.slow = args.slow or (10.0 if args.quick else 60.0)
+    args.request_timeout = args.request_timeout or (60.0 if args.quick else 900.0)
+    args.min_reps = args.min_reps or (1 if args.quick else 3)
     args.budget = args.budget or (10.0 if args.quick else 120.0)
     args.throughput_s = args.throughput_s or (4.0 if args.quick else 15.0)
     args.validate_max = args.validate_max or (1_000 if args.quick else 100_000)

@@ -1,0 +1,106 @@
+"""Explorer benchmark: a neighbourhood view and a path query over HTTP on the full bundled graph.
+
+Not a timed test. Loads the bundled data (``harmgraph load-bundled``) into a fresh
+on-disk store in a temporary directory (or uses ``--store DIR`` as it is), serves it
+with ``uvicorn --factory api.main:create_app`` on 127.0.0.1, asks each URL once to warm
+up (the first request builds the network and its search index), then ``--reps`` times,
+and prints the median and 90th percentile per URL as a Markdown table (the numbers in
+docs/explorer.md come from it)::
+
+    .venv/bin/python -m bench.explorer --reps 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.measure import BIN, ROOT, free_port, wait_ready
+
+#: (what, URL path): the pages a journalist opens, and the same views as data.
+URLS = (
+    ("neighbourhood page, Palantir, 1 hop", "/network?focus=palantir"),
+    ("neighbourhood page, ICE, 2 hops", "/network?focus=ice&hops=2"),
+    ("neighbourhood JSON, ICE, 2 hops", "/network.json?focus=ice&hops=2"),
+    ("co-incident page, Palantir, 2 hops", "/network?focus=palantir&mode=actors&hops=2"),
+    ("whole graph page, capped at 300", "/network"),
+    ("path page, Palantir to ICE", "/path?from=palantir&to=ice"),
+    ("path JSON, Palantir to ICE", "/path.json?from=palantir&to=ice"),
+    ("path page, Palantir to a harmed group", "/path?from=palantir&to=ice-job-applicants"),
+    ("type-ahead, 'ICE'", "/search.json?q=ICE&limit=8"),
+)
+
+
+def load(store: Path) -> None:
+    """Fill ``store`` with the bundled data through the CLI (validated imports)."""
+    env = {**os.environ, "HARMGRAPH_STORE": str(store)}
+    subprocess.run([str(BIN / "harmgraph"), "load-bundled"], check=True, env=env, cwd=ROOT)
+
+
+def measure(base: str, reps: int) -> list[tuple[str, str, float, float, int]]:
+    """Per URL: what, path, median ms, p90 ms, response bytes (after one warm-up each)."""
+    rows = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for what, path in URLS:
+            first = client.get(path)
+            first.raise_for_status()
+            times = []
+            for _ in range(reps):
+                start = time.perf_counter()
+                client.get(path).raise_for_status()
+                times.append((time.perf_counter() - start) * 1000)
+            p90 = statistics.quantiles(times, n=10)[-1] if len(times) > 1 else times[0]
+            rows.append((what, path, statistics.median(times), p90, len(first.content)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--store", type=Path, help="an already loaded store directory")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="harmgraph-explorer-") as tmp:
+        store = args.store or Path(tmp) / "store"
+        if args.store is None:
+            started = time.perf_counter()
+            load(store)
+            print(f"loaded the bundled data in {time.perf_counter() - started:.0f} s")
+        port = free_port()
+        env = {**os.environ, "HARMGRAPH_STORE": str(store)}
+        command = [
+            str(BIN / "uvicorn"),
+            "--factory",
+            "api.main:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ]
+        with subprocess.Popen(command, env=env, cwd=ROOT) as server:
+            try:
+                base = f"http://127.0.0.1:{port}"
+                wait_ready(f"{base}/-/health", server)
+                started = time.perf_counter()
+                httpx.get(f"{base}/search.json?q=a", timeout=120).raise_for_status()
+                print(f"first load (network + index): {time.perf_counter() - started:.2f} s")
+                print(f"\n{os.cpu_count()} CPUs, {args.reps} repetitions after one warm-up\n")
+                print("| view | URL | median ms | p90 ms | bytes |")
+                print("|---|---|---:|---:|---:|")
+                for what, path, median, p90, size in measure(base, args.reps):
+                    print(f"| {what} | `{path}` | {median:.0f} | {p90:.0f} | {size:,} |")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
