@@ -273,3 +273,17 @@ class StoreError(HarmgraphError):
 
     status = 503
     title = "Store unavailable"
+
+
+class RemoteStoreUnavailable(StoreError):
+    """The remote SPARQL engine cannot be reached, refused us, or failed (502)."""
+
+    status = 502
+    title = "Remote store unavailable"
+
+
+class RemoteTimeout(QueryTimeout):
+    """The remote SPARQL engine did not answer within the configured time limit (504)."""
+
+    status = 504
+    title = "Remote store timeout"

@@ -31,6 +31,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graph import model
 from graph.errors import InvalidRDF, NotFound, StoreError, UnsupportedFormat
+from graph.remote import RemoteStore
 from graph.store import Store
 from graph.terms import from_ox
 
@@ -234,6 +235,13 @@ def export(
     """
     fmt = format if isinstance(format, Format) else format_by_name(format)
     prefixes = dict(model.PREFIXES) if fmt.name in ("turtle", "trig") else None
+    if isinstance(store, RemoteStore):  # streamed over the Graph Store Protocol
+        try:
+            iri = None if graph is None else str(graph_iri(graph))
+            store.dump(out, fmt.rdf_format, graph=iri, dataset=fmt.dataset, prefixes=prefixes)
+        except OSError as err:
+            raise StoreError(f"export to {getattr(out, 'name', 'output')} failed: {err}") from err
+        return
     ox_store = store.ox
     try:
         if graph is not None:
@@ -265,6 +273,9 @@ def union_triples(store: Store) -> Iterator[ox.Triple]:
     >>> len(list(union_triples(store)))
     1
     """
+    if isinstance(store, RemoteStore):
+        yield from store.union_triples()
+        return
     ox_store = store.ox
     sizes: dict[ox.NamedNode | ox.DefaultGraph, int] = {
         ox.NamedNode(g): store.count(g) for g in store.graphs()

@@ -81,7 +81,7 @@ def store_generation(store: Store) -> Generation:
     """
     rows = _rows(store, queries.LAST_IMPORT, default_graph=[str(model.META_GRAPH)])
     last = next((row[0] for row in rows), "")
-    return Generation(last, len(store.ox))
+    return Generation(last, store.count())
 
 
 class Network:

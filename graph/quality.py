@@ -13,14 +13,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pyoxigraph
 from rdflib import Graph, URIRef
 
 from graph import queries
 from graph.model import META_GRAPH, VOCAB_GRAPH
 from graph.report import ValidationReport, ValidationResult, short
 from graph.store import Store
-from graph.terms import from_ox
 from graph.validation import Validator, closure
 
 #: Incidents validated per pyshacl run: large enough to amortise pyshacl's set-up,
@@ -31,14 +29,10 @@ BATCH = 250
 def _union_graph(store: Store) -> Graph:
     """The union of the data graphs (not provenance or vocabularies) as one rdflib graph."""
     g = Graph()
-    for quad in store.ox.quads_for_pattern(None, None, None, None):
-        name = quad.graph_name
-        if isinstance(name, pyoxigraph.NamedNode) and name.value in (
-            str(META_GRAPH),
-            str(VOCAB_GRAPH),
-        ):
+    for s, p, o, name in store.quads():
+        if name in (META_GRAPH, VOCAB_GRAPH):
             continue
-        g.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        g.add((s, p, o))
     return g
 
 

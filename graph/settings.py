@@ -29,9 +29,21 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HARMGRAPH_", extra="ignore")
 
-    #: Store location: a directory path, ``memory`` for an in-memory store, or later
-    #: an ``http(s)://`` SPARQL endpoint.
+    #: Store location: a directory path, ``memory`` for an in-memory store, or the
+    #: ``http(s)://`` base URL of a SPARQL engine (see docs/deploy.md).
     store: str = ""
+    #: Remote store: SPARQL query endpoint (default: ``{store}/query``, Oxigraph server's).
+    store_query_url: str = ""
+    #: Remote store: SPARQL update endpoint (default: ``{store}/update``).
+    store_update_url: str = ""
+    #: Remote store: Graph Store Protocol endpoint (default: ``{store}/store``).
+    store_gsp_url: str = ""
+    #: Remote store: HTTP basic-auth user and password (or userinfo in the store URL).
+    store_user: str = ""
+    store_password: str = ""
+    #: Remote store: the engine's default graph already is the union of its named graphs
+    #: (Virtuoso, GraphDB, Neptune; ``oxigraph serve --union-default-graph``).
+    store_union_default_graph: bool = False
     #: Base IRI under which this server answers for resources.
     base_iri: str = "https://w3id.org/harmgraph/"
     #: SPARQL query time limit, seconds.
@@ -59,6 +71,11 @@ class Settings(BaseSettings):
     def store_location(self) -> str:
         """The effective store location (the per-user data directory when unset)."""
         return self.store or _default_store()
+
+    @property
+    def store_is_remote(self) -> bool:
+        """Whether the store is a SPARQL engine reached over HTTP (:mod:`graph.remote`)."""
+        return self.store_location.startswith(("http://", "https://"))
 
     @property
     def store_is_memory(self) -> bool:

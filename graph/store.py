@@ -1,7 +1,9 @@
 """The quad store: a thin wrapper around :class:`pyoxigraph.Store`.
 
-:meth:`Store.open` opens an in-memory store (``"memory"``) or an on-disk one (a
-directory, created with its parents). Errors of pyoxigraph are wrapped here:
+:meth:`Store.open` opens an in-memory store (``"memory"``), an on-disk one (a
+directory, created with its parents), or a SPARQL engine over HTTP (an ``http(s)://``
+URL: a :class:`graph.remote.RemoteStore`, which implements every method below with
+SPARQL 1.1 Query, Update and the Graph Store Protocol). Errors of pyoxigraph are wrapped here:
 ``OSError`` becomes :class:`~graph.errors.StoreError` and a SPARQL
 ``SyntaxError`` becomes :class:`~graph.errors.InvalidQuery` with line and column.
 
@@ -35,6 +37,7 @@ from rdflib.term import Node
 
 from graph import model
 from graph.errors import InvalidQuery, StoreError
+from graph.settings import Settings
 from graph.terms import from_ox, graph_name, to_ox
 
 QueryResult = pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples
@@ -53,8 +56,11 @@ class Store:
         self.location = location
 
     @classmethod
-    def open(cls, location: str | Path) -> Store:
-        """Open the store at ``location``: ``"memory"`` or a directory path.
+    def open(cls, location: str | Path, settings: Settings | None = None) -> Store:
+        """Open the store at ``location``: ``"memory"``, a directory path or an http(s) URL.
+
+        ``settings`` configure a remote store (endpoints, credentials, time limit);
+        by default they come from the environment.
 
         Raises:
             StoreError: the directory cannot be created or written, or another
@@ -62,7 +68,13 @@ class Store:
 
         >>> Store.open("memory").location
         'memory'
+        >>> Store.open("http://user:pw@127.0.0.1:9/").location
+        'http://127.0.0.1:9/'
         """
+        if str(location).startswith(("http://", "https://")):
+            from graph.remote import RemoteStore  # graph.remote builds on this module
+
+            return RemoteStore(str(location), settings)
         if str(location) == "memory":
             return cls(pyoxigraph.Store(), "memory")
         path = Path(location).expanduser()
@@ -135,7 +147,13 @@ class Store:
             raise InvalidQuery("expected a SELECT query")
         return result
 
-    def update(self, sparql: str) -> None:
+    def update(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = model.PREFIXES,
+    ) -> None:
         """Run one SPARQL Update request, all or nothing.
 
         >>> store = Store.open("memory")
@@ -144,7 +162,7 @@ class Store:
         1
         """
         try:
-            self.ox.update(sparql, prefixes=dict(model.PREFIXES))
+            self.ox.update(sparql, base_iri=base_iri, prefixes=dict(prefixes or {}))
         except SyntaxError as err:
             raise _invalid_query(err) from err
         except RuntimeError as err:  # e.g. CREATE GRAPH of an existing graph

@@ -69,7 +69,7 @@ def store_version(store: Store) -> StoreVersion:
             value = row["last"]
             if isinstance(value, ox.Literal) and value.value:
                 last = _parse_time(value.value)
-    return StoreVersion(last, len(store.ox))
+    return StoreVersion(last, store.count())
 
 
 def incident_version(store: Store, iri: str) -> str | None:

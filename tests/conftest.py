@@ -10,6 +10,7 @@ their own store.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,6 +25,7 @@ from graph.resolve import resolve
 from graph.settings import PROJECT_ROOT
 from graph.store import Store
 from graph.terms import graph_name, to_quads
+from tests.backends import BACKENDS, OxigraphServer, activate
 
 DATA = PROJECT_ROOT / "data"
 
@@ -65,3 +67,26 @@ def build_bundled_store() -> Store:
 def bundled_store() -> Store:
     """The bundled data, built once per session; read it, never write to it."""
     return build_bundled_store()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_url() -> Iterator[str]:
+    """A real Oxigraph server (in memory) for the session; tests clear it before use."""
+    server = OxigraphServer()
+    yield server.url
+    server.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses ``backend`` once per configured backend."""
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The store backend of this run: ``embedded`` or ``oxigraph``."""
+    kind: str = request.param
+    activate(kind, request.getfixturevalue("oxigraph_url") if kind == "oxigraph" else "")
+    yield kind
+    activate("embedded")

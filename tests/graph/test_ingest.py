@@ -14,6 +14,7 @@ from graph import io, model
 from graph.errors import NotFound, ShapeViolations
 from graph.ingest import delete_incident, import_graph
 from graph.store import Store
+from tests.backends import STORE_PARAMS, param_store
 
 DATA = Path(__file__).parent.parent / "data"
 SYNTHETIC = DATA / "ingest" / "synthetic.ttl"
@@ -53,9 +54,10 @@ class FakeValidator:
         )
 
 
-@pytest.fixture(params=["memory", "disk"])
+@pytest.fixture(params=STORE_PARAMS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    st = Store.open("memory" if request.param == "memory" else str(tmp_path / "store"))
+    url = request.getfixturevalue("oxigraph_url") if request.param == "oxigraph" else ""
+    st = param_store(request.param, tmp_path, url)
     request.addfinalizer(st.close)
     return st
 

@@ -13,6 +13,7 @@ from graph import io
 from graph.errors import InvalidRDF, NotFound, UnsupportedFormat
 from graph.store import Store
 from graph.terms import graph_name, to_quads
+from tests.backends import STORE_PARAMS, param_store
 
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE = DATA / "io" / "sample.trig"
@@ -32,9 +33,10 @@ def _graphs(data: Graph | Dataset) -> dict[URIRef | None, Graph]:
     return out
 
 
-@pytest.fixture(params=["memory", "disk"])
+@pytest.fixture(params=STORE_PARAMS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    st = Store.open("memory" if request.param == "memory" else str(tmp_path / "store"))
+    url = request.getfixturevalue("oxigraph_url") if request.param == "oxigraph" else ""
+    st = param_store(request.param, tmp_path, url)
     request.addfinalizer(st.close)
     data = io.parse(SAMPLE)
     for name, g in _graphs(data).items():
