@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from graph.network import View
 from graph.network_layout import path_layout, radial_layout
-from graph.network_metrics import annotate
+from graph.network_metrics import communities, sizes
 
 #: Where the app serves vis-network (from inside the installed pyvis package).
 VIS_PREFIX = "/static/vendor/vis"
@@ -140,7 +140,11 @@ def drawing(
     ``paths`` (node sequences) lay the view out left to right instead of in rings.
     """
     g = view.graph
-    annotate(g, size_by=size_by)
+    # Louvain only when colours show communities: it is the dearest step of a large view.
+    size = sizes(g, size_by)
+    community = communities(g) if colour_by == "community" else {}
+    for n, attrs in g.nodes(data=True):
+        attrs.update(size=size.get(n, 0.0), degree=g.degree(n), community=community.get(n, -1))
     pos = path_layout(paths) if paths else radial_layout(g, view.focus)
     physics = g.number_of_nodes() <= PHYSICS_MAX_NODES and not paths
     net = Network(directed=False)

@@ -32,6 +32,13 @@ from graph.store import Store
 router = APIRouter(tags=["explore"])
 
 DATES = ("from", "to")
+PLURALS = {
+    "incident": "incidents",
+    "actor": "actors",
+    "system": "AI systems",
+    "group": "harmed groups",
+    "unknown": "unknown parties",
+}
 
 
 def network_state(request: Request, settings: Settings) -> ViewState:
@@ -143,7 +150,7 @@ def _page_context(
 
 def _counts(view: views.View) -> list[tuple[str, int]]:
     found = Counter(str(a.get("kind", "")) for _, a in view.graph.nodes(data=True))
-    return [(KINDS[k][2], found[k]) for k in KINDS if found[k]]
+    return [(PLURALS[k], found[k]) for k in KINDS if found[k]]
 
 
 def _listed(view: views.View, href: Any) -> list[tuple[str, str, str, str]]:

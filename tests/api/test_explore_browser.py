@@ -1,0 +1,196 @@
+"""The explorer in a real browser: Debian chromium driven by Playwright, uvicorn on 127.0.0.1.
+
+Against the whole bundled graph: the Palantir→ICE path page draws the path's nodes and
+writes its sentences; clicking a node opens its details; ticking a filter and
+submitting changes what is drawn; the PNG button downloads a PNG; the nav search box
+suggests ICE for "ICE". Against a store holding the XSS fixture: no dialog opens and no
+``<img src=x>`` element exists. Every request is intercepted: anything addressed to a
+host other than 127.0.0.1 fails the test, as does any console error (a CSP violation
+is one). Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from api.drawing import vis_network_dir
+from api.main import create_app
+from graph.settings import PROJECT_ROOT, Settings
+from graph.store import Store
+from tests.api.conftest import Serve
+from tests.api.explore_data import ICE, XSS_ACTOR, explorer_store
+from tests.api.ld_store import PALANTIR
+from tests.api.test_editor_browser import ARGS, Watch
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and shutil.which("chromium") is None,
+        reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+    ),
+    pytest.mark.skipif(vis_network_dir() is None, reason="pyvis (vis-network) is not installed"),
+]
+
+Open = Callable[[Store], tuple[Page, str, Watch]]
+
+
+@pytest.fixture
+def open_app(serve: Serve) -> Iterator[Open]:
+    """Serve an app over a store and open a chromium tab that watches every request."""
+    watches: list[Watch] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1100}, accept_downloads=True
+        )
+
+        def start(store: Store) -> tuple[Page, str, Watch]:
+            base = serve(create_app(Settings(store="memory"), store))
+            watch = Watch()
+            context.route("**/*", watch.route)
+            tab = context.new_page()
+            tab.on("console", watch.console)
+            tab.on("pageerror", lambda err: watch.errors.append(f"page error: {err}"))
+            watches.append(watch)
+            return tab, base, watch
+
+        try:
+            yield start
+        finally:
+            context.close()
+            browser.close()
+    for watch in watches:
+        assert watch.refused == [], f"requests left 127.0.0.1: {watch.refused}"
+        assert watch.errors == [], f"console errors: {watch.errors}"
+
+
+def _drawn(tab: Page) -> list[str]:
+    tab.wait_for_selector("#graph[data-state='ready']")
+    ids: list[str] = tab.evaluate("window.harmgraphNetwork.nodes.getIds()")
+    return ids
+
+
+def _click_node(tab: Page, node: str) -> None:
+    """Click where vis-network drew ``node`` (scrolled into view first)."""
+    canvas = tab.locator("#graph canvas")
+    canvas.scroll_into_view_if_needed()
+    point = tab.evaluate(
+        """(id) => {
+            const net = window.harmgraphNetwork.network;
+            return net.canvasToDOM(net.getPositions([id])[id]);
+        }""",
+        node,
+    )
+    box = canvas.bounding_box()
+    assert box is not None
+    assert 0 <= point["x"] <= box["width"] and 0 <= point["y"] <= box["height"], point
+    tab.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def _shot(tab: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_path_page_draws_palantir_to_ice(open_app: Open, bundled_store: Store) -> None:
+    tab, base, watch = open_app(bundled_store)
+    tab.goto(f"{base}/path?from=palantir&to=ice")
+    ids = _drawn(tab)
+    assert PALANTIR in ids and ICE in ids
+    assert any("/incident/" in i for i in ids)
+    sentences = tab.locator("p.sentence")
+    expect(sentences.first).to_contain_text("U.S. Immigration and Customs Enforcement")
+    expect(tab.locator("ol.path-list")).to_contain_text("INC-26-0068")
+    assert tab.locator("canvas").count() == 1
+    _shot(tab, "explorer-path-palantir-ice")
+    assert any(u.endswith("/static/vendor/vis/vis-network.min.js") for u in watch.local)
+
+
+def test_clicking_a_node_opens_its_details(open_app: Open, bundled_store: Store) -> None:
+    tab, base, _ = open_app(bundled_store)
+    tab.goto(f"{base}/path?from=palantir&to=ice")
+    _drawn(tab)
+    _click_node(tab, ICE)
+    details = tab.locator("#details")
+    expect(details.locator("h3")).to_have_text("U.S. Immigration and Customs Enforcement")
+    expect(details.locator("a.detail-page")).to_have_attribute(
+        "href", "/id/actor/us-immigration-and-customs-enforcement"
+    )
+    _shot(tab, "explorer-details")
+
+
+def test_filters_change_what_is_drawn(open_app: Open, bundled_store: Store) -> None:
+    tab, base, _ = open_app(bundled_store)
+    tab.goto(f"{base}/network?focus=ice&hops=2")
+    before = len(_drawn(tab))
+    tab.locator("details.filters-box > summary").click()
+    tab.locator("form.explore-form input[name='status'][value='confirmed']").check()
+    with tab.expect_navigation():
+        tab.locator("form.explore-form button[type='submit']").click()
+    assert "status=confirmed" in tab.url
+    after = len(_drawn(tab))
+    assert 0 < after < before
+    _shot(tab, "explorer-network-ice-confirmed")
+
+
+def test_png_button_downloads_an_image(open_app: Open, bundled_store: Store) -> None:
+    tab, base, _ = open_app(bundled_store)
+    tab.goto(f"{base}/network?focus=palantir")
+    _drawn(tab)
+    with tab.expect_download() as download:
+        tab.click("#png-button")
+    path = download.value.path()
+    assert path is not None
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 2000  # not an empty canvas
+    assert download.value.suggested_filename.endswith(".png")
+
+
+def test_nav_search_suggests_ice_first(open_app: Open, bundled_store: Store) -> None:
+    tab, base, _ = open_app(bundled_store)
+    tab.goto(f"{base}/")
+    tab.fill("#site-search", "ICE")
+    first = tab.locator("#site-search-suggestions li a").first
+    expect(first).to_have_text("U.S. Immigration and Customs Enforcement")
+    _shot(tab, "explorer-typeahead")
+    with tab.expect_navigation():
+        first.click()
+    assert tab.url.endswith("/id/actor/us-immigration-and-customs-enforcement")
+    expect(tab.locator("h2", has_text="Incidents by role")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search?q=markup",
+        "/id/actor/xss-markup-actor",
+        "/id/incident/xss-test-1",
+        "/network?focus=xss-markup-actor",
+        f"/path?from={XSS_ACTOR}&to=palantir",
+    ],
+)
+def test_markup_in_data_never_runs(open_app: Open, url: str) -> None:
+    with explorer_store() as store:
+        tab, base, _ = open_app(store)
+        dialogs: list[str] = []
+        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        tab.goto(base + url)
+        if tab.locator("#graph").count():
+            ids = _drawn(tab)
+            # Hover and click every node: tooltips and the details panel render data too.
+            for node in ids:
+                _click_node(tab, node)
+        tab.fill("#site-search", "markup")
+        expect(tab.locator("#site-search-suggestions li").first).to_be_visible()
+        assert dialogs == []
+        assert tab.locator("img[src='x']").count() == 0
+        assert tab.locator("script:not([src]):not([type='application/json'])").count() == 0
