@@ -29,7 +29,8 @@ from graph.void import CC_BY_SA, DUMPS, includes_aiid
 router = APIRouter(tags=["dumps"])
 
 
-@router.api_route("/dump.{ext}", methods=["GET", "HEAD"])
+@router.get("/dump.{ext}", operation_id="dump_get", summary="Whole-graph dump")
+@router.head("/dump.{ext}", operation_id="dump_head", summary="Whole-graph dump headers")
 def dump(ext: str, request: Request, store: Annotated[Store, Depends(get_store)]) -> Response:
     """The whole graph in the format the extension names, streamed."""
     if ext not in DUMPS:

@@ -51,7 +51,9 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], include_in_schema=True)
+# One route per method: FastAPI gives a multi-method route one operationId for all.
+@router.get("/sparql", operation_id="sparql_get", summary="SPARQL query (GET)")
+@router.post("/sparql", operation_id="sparql_post", summary="SPARQL query or update (POST)")
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
 async def sparql(
     request: Request,
