@@ -2,7 +2,9 @@
 
 HTML documentation generated from their Turtle (built once, cached by
 :mod:`graph.ontology_docs`) or the Turtle itself, by ``Accept`` or suffix
-(``/ontology.ttl``, ``/shapes.ttl``). Term IRIs such as
+(``/ontology.ttl``, ``/shapes.ttl``). The ontology's version IRI
+(``https://w3id.org/harmgraph/ontology/0.1.0``) resolves the same way at
+``/ontology/0.1.0`` (and ``/ontology/0.1.0.ttl``). Term IRIs such as
 ``https://w3id.org/harmgraph/ontology#developer`` land on the term's anchor.
 """
 
@@ -15,7 +17,8 @@ from fastapi.responses import Response
 
 from api.deps import get_settings
 from api.routes.resources import choose
-from api.templating import render
+from api.templating import local_href, render
+from graph.errors import NotFound
 from graph.ontology_docs import ontology_doc, shapes_doc
 from graph.settings import Settings
 
@@ -48,6 +51,25 @@ def ontology_turtle(
     """The ontology's Turtle source."""
     doc = ontology_doc(settings.ontology_dir)
     return _answer(request, "text/turtle", doc.turtle, "ontology.html", doc)
+
+
+@router.get("/ontology/{version}", summary="A version of the ontology (HTML or Turtle)")
+def ontology_version(
+    version: str, request: Request, settings: Annotated[Settings, Depends(get_settings)]
+) -> Response:
+    """The ontology at its version IRI (``owl:versionIRI``), e.g. ``/ontology/0.1.0``.
+
+    ``/ontology/0.1.0.ttl`` is its Turtle. Only the version the server holds resolves:
+    an older version IRI is a 404 (its Turtle is in the project's history).
+    """
+    doc = ontology_doc(settings.ontology_dir)
+    stem, forced = version.removesuffix(".ttl"), None
+    if stem != version:
+        forced = "text/turtle"
+    held = [local_href(v, settings) for k, v in doc.metadata if k == "owl:versionIRI"]
+    if f"/ontology/{stem}" not in held:
+        raise NotFound(f"no ontology version {stem!r}; this server holds " + ", ".join(held))
+    return _answer(request, forced, doc.turtle, "ontology.html", doc)
 
 
 @router.get("/shapes", summary="The harmgraph SHACL shapes (HTML or Turtle)")
