@@ -87,6 +87,8 @@ class _LineCap:
 
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
+#: How RocksDB's status messages start when pyoxigraph passes them on as RuntimeError.
+_STORAGE_ERRORS = ("Corruption:", "IO error:")
 
 
 def _evaluate(store: ox.Store, job: QueryJob) -> Any:
@@ -104,9 +106,22 @@ def _evaluate(store: ox.Store, job: QueryJob) -> Any:
         line, column = (int(where[1]), int(where[2])) if where else (None, None)
         raise InvalidQuery(str(err), line=line, column=column) from None
     except RuntimeError as err:  # pyoxigraph's evaluation errors: the query's fault
+        if is_storage_error(err):  # ... unless RocksDB reports its files
+            raise StoreError(f"the query failed while reading data: {err}") from None
         raise InvalidQuery(f"the query cannot be evaluated: {err}") from None
     except OSError as err:
         raise StoreError(f"the query failed while reading data: {err}") from None
+
+
+def is_storage_error(err: Exception) -> bool:
+    """Whether pyoxigraph's ``RuntimeError`` is RocksDB's (files missing, corrupt, unreadable).
+
+    >>> is_storage_error(RuntimeError("Corruption: IO error: No such file or directory"))
+    True
+    >>> is_storage_error(RuntimeError("Unsupported SPARQL feature"))
+    False
+    """
+    return str(err).startswith(_STORAGE_ERRORS)
 
 
 def run_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
@@ -140,3 +155,7 @@ def run_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
         return QueryAnswer(body or b"", media, truncated)
     except OSError as err:
         raise StoreError(f"the query failed while reading data: {err}") from None
+    except RuntimeError as err:  # raised while results stream out of the store
+        if is_storage_error(err):
+            raise StoreError(f"the query failed while reading data: {err}") from None
+        raise

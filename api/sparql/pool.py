@@ -67,6 +67,9 @@ class ThreadExecutor:
         try:
             return future.result(timeout=self.timeout)
         except FutureTimeout:
+            # A job still waiting for a thread is dropped: the client has its 503, and
+            # running it later would only delay the queries behind it.
+            future.cancel()
             raise _timeout(self.timeout) from None
 
     @contextmanager
@@ -75,6 +78,10 @@ class ThreadExecutor:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+#: Times a worker opens a fresh read-only view and retries after a storage error.
+READ_ATTEMPTS = 3
 
 
 def _worker_main(conn: Connection, path: str) -> None:
@@ -86,19 +93,30 @@ def _worker_main(conn: Connection, path: str) -> None:
             generation, job = conn.recv()
         except (EOFError, KeyboardInterrupt):
             return
-        reply: tuple[str, Any]
-        try:
-            if store is None or generation != opened:
-                try:
-                    store, opened = ox.Store.read_only(path), generation
-                except OSError as err:
-                    raise StoreError(f"cannot open the store read-only: {err}") from None
-            reply = ("ok", run_query(store, job))
-        except HarmgraphError as err:
-            reply = ("error", err)
-        except Exception as err:  # noqa: BLE001 - reported to the parent, which logs a 500
-            reply = ("crash", f"{type(err).__name__}: {err}")
+        reply: tuple[str, Any] = ("crash", "no attempt was made")
+        for _attempt in range(READ_ATTEMPTS):
+            try:
+                if store is None or generation != opened:
+                    store, opened = _open_read_only(path), generation
+                reply = ("ok", run_query(store, job))
+            except StoreError as err:
+                # The writer compacts in the background, after our lock is released, and
+                # deletes files a read-only view opened earlier still lists: look again.
+                store, reply = None, ("error", err)
+                continue
+            except HarmgraphError as err:
+                reply = ("error", err)
+            except Exception as err:  # noqa: BLE001 - reported to the parent, which logs a 500
+                reply = ("crash", f"{type(err).__name__}: {err}")
+            break
         conn.send(reply)
+
+
+def _open_read_only(path: str) -> ox.Store:
+    try:
+        return ox.Store.read_only(path)
+    except (OSError, RuntimeError) as err:
+        raise StoreError(f"cannot open the store read-only: {err}") from None
 
 
 class _ReadWriteLock:
