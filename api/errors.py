@@ -8,7 +8,6 @@ exception, which is logged with its traceback and answered as a bare 500.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 from typing import Any
@@ -18,6 +17,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.negotiation import prefers_html
+from api.templating import environment
 from graph.errors import HarmgraphError, Unauthorized
 
 log = logging.getLogger("harmgraph.api")
@@ -25,10 +25,20 @@ log = logging.getLogger("harmgraph.api")
 #: Problem type IRIs are this prefix plus the error's kebab-case slug.
 PROBLEM_BASE = "https://w3id.org/harmgraph/problems/"
 
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{status} {title}</title></head>
-<body><h1>{status} {title}</h1><p>{detail}</p></body></html>
-"""
+
+def error_page(request: Request, *, status: int, title: str, detail: str, slug: str) -> str:
+    """The HTML error page: the site's layout (navigation, styles), every value escaped."""
+    return (
+        environment()
+        .get_template("error.html")
+        .render(
+            request_path=request.url.path,
+            status=status,
+            title=title,
+            detail=detail,
+            type=PROBLEM_BASE + slug,
+        )
+    )
 
 
 def problem_response(
@@ -43,7 +53,7 @@ def problem_response(
 ) -> Response:
     """A problem document, or an HTML page when the client prefers HTML."""
     if prefers_html(request.headers.get("accept")):
-        page = _PAGE.format(status=status, title=html.escape(title), detail=html.escape(detail))
+        page = error_page(request, status=status, title=title, detail=detail, slug=slug)
         return Response(page, status, headers, media_type="text/html; charset=utf-8")
     body = {"type": PROBLEM_BASE + slug, "title": title, "status": status, "detail": detail}
     body.update(extra or {})
