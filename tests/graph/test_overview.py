@@ -14,7 +14,9 @@ def test_counts_and_licence_follow_the_data() -> None:
             "{ <http://example.org/a> <http://example.org/p> 1 } }"
         )
         after = overview(store)
-    assert before.counts == {"incidents": 1, "actors": 3, "systems": 2, "groups": 4, "sources": 3}
+    # 5 groups: INC-26-0068's four, and "Job applicants", the broader group entity
+    # resolution links "ICE job applicants" to (data/registry/groups.ttl).
+    assert before.counts == {"incidents": 1, "actors": 3, "systems": 2, "groups": 5, "sources": 3}
     assert before.datasets == {"https://w3id.org/harmgraph/vocab/dataset/topaithreats": 1}
     assert before.modified is not None
     assert (before.licence, after.licence) == (CC_BY, CC_BY_SA)
