@@ -18,10 +18,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.negotiation import prefers_html
 from api.templating import environment
-from graph.errors import HarmgraphError, Unauthorized
+from graph.errors import HarmgraphError, Overloaded, Unauthorized
 
 log = logging.getLogger("harmgraph.api")
 
+#: Seconds a client shed under load (503 Overloaded) is asked to wait before retrying.
+RETRY_AFTER = 1
 #: Problem type IRIs are this prefix plus the error's kebab-case slug.
 PROBLEM_BASE = "https://w3id.org/harmgraph/problems/"
 
@@ -68,9 +70,11 @@ def problem_response(
 async def harmgraph_error(request: Request, exc: Exception) -> Response:
     """Render a HarmgraphError (registered for HarmgraphError only)."""
     assert isinstance(exc, HarmgraphError)  # noqa: S101 - guaranteed by the registration
-    headers = (
-        {"WWW-Authenticate": 'Bearer realm="harmgraph"'} if isinstance(exc, Unauthorized) else None
-    )
+    headers: dict[str, str] = {}
+    if isinstance(exc, Unauthorized):
+        headers["WWW-Authenticate"] = 'Bearer realm="harmgraph"'
+    if isinstance(exc, Overloaded):
+        headers["Retry-After"] = str(RETRY_AFTER)
     return problem_response(
         request,
         status=exc.status,
@@ -78,7 +82,7 @@ async def harmgraph_error(request: Request, exc: Exception) -> Response:
         detail=exc.detail,
         slug=exc.type_slug,
         extra=exc.context(),
-        headers=headers,
+        headers=headers or None,
     )
 
 

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import assets, drawing, editor, errors
+from api import assets, drawing, editor, errors, limits
 from api.routes import (
     apidocs,
     dumps,
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     errors.install(app)
     editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
     drawing.install(app)  # before assets: /static/vendor/vis is inside /static
+    limits.install(app, settings)  # before assets: its 503s get the security headers
     assets.install(app)
     app.include_router(ops.router)
     app.include_router(sparql.router)

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     max_view_nodes: int = 300
     #: Longest path the path finder looks for, in party-to-party steps.
     max_path_hops: int = 4
+    #: Requests the server works on at once; more wait in line (api.limits).
+    max_concurrent_requests: int = 32
+    #: Requests that may wait for a slot (each at most query_timeout); beyond: 503.
+    max_queued_requests: int = 64
+    #: Longest SPARQL query text accepted, characters (updates: max_upload_bytes).
+    max_query_length: int = 100_000
     #: Where the bundled data lives.
     data_dir: Path = PROJECT_ROOT / "data"
     ontology_dir: Path = PROJECT_ROOT / "ontology"

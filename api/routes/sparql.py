@@ -24,7 +24,7 @@ from api.sparql.pool import QueryExecutor
 from api.sparql.protocol import Operation, parse_request
 from api.sparql.update import apply_update, authorize
 from graph import model
-from graph.errors import NotAcceptable, PayloadTooLarge
+from graph.errors import LimitExceeded, NotAcceptable, PayloadTooLarge
 from graph.settings import Settings
 from graph.store import Store
 
@@ -97,6 +97,13 @@ def _describe(request: Request, req: _Request, settings: Settings) -> Response:
 
 def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Response:
     op = req.operation
+    if len(op.text) > settings.max_query_length:
+        raise LimitExceeded(
+            f"the query is {len(op.text)} characters long; the limit is "
+            f"{settings.max_query_length} (max_query_length)",
+            limit="max_query_length",
+            maximum=settings.max_query_length,
+        )
     analysis = analyse(op.text, req.endpoint, model.PREFIXES)
     check_remote(analysis, settings.service_allowlist)
     offered = formats.offers(analysis.form or "SELECT")
