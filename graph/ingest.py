@@ -72,7 +72,7 @@ class Report(Protocol):
 class Validator(Protocol):
     """What :func:`import_graph` needs of a validator (``graph.validation.Validator``)."""
 
-    def validate(self, data: Graph) -> Report: ...
+    def check(self, data: Graph) -> Report: ...
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def import_graph(
         ShapeViolations: an incoming incident fails a shape at Violation level.
 
     >>> class Accept:
-    ...     def validate(self, data):
+    ...     def check(self, data):
     ...         return type("R", (), {"conforms": True, "violations": []})()
     >>> g = Graph().parse(data="<https://w3id.org/harmgraph/id/incident/x> a "
     ...                        "<https://w3id.org/harmgraph/ontology#Incident> .", format="turtle")
@@ -136,7 +136,7 @@ def import_graph(
         (i for i in incidents if isinstance(i, URIRef) and _is_incident(store, i, target)), key=str
     )
 
-    report = validator.validate(incoming + _store_context(store, incoming, incidents))
+    report = validator.check(incoming + _store_context(store, incoming, incidents))
     if not report.conforms:
         raise ShapeViolations(
             f"{len(report.violations)} SHACL violation(s) in {source}; nothing was written",
