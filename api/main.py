@@ -28,13 +28,18 @@ from api.routes import (
     void,
 )
 from api.sparql.pool import ProcessExecutor, QueryExecutor, ThreadExecutor
+from api.sparql.remote import RemoteExecutor
 from graph.network_build import NetworkCache
+from graph.remote import RemoteStore
 from graph.settings import Settings, get_settings
 from graph.store import Store
 
 
 def make_executor(store: Store, settings: Settings) -> QueryExecutor:
-    """Worker processes for an on-disk store, threads for an in-memory one."""
+    """Worker processes for an on-disk store, threads for an in-memory one; a remote
+    store's engine runs the queries (:class:`RemoteExecutor` proxies them)."""
+    if isinstance(store, RemoteStore):
+        return RemoteExecutor(store, settings.query_workers)
     if store.location == "memory":
         return ThreadExecutor(store.ox, settings.query_timeout, settings.query_workers)
     return ProcessExecutor(store.location, settings.query_timeout, settings.query_workers)
@@ -48,7 +53,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     """
     settings = settings or get_settings()
     owned = store is None
-    store = store or Store.open(settings.store_location)
+    store = store or Store.open(settings.store_location, settings)
     executor = make_executor(store, settings)
 
     @asynccontextmanager

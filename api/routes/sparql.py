@@ -25,6 +25,7 @@ from api.sparql.protocol import Operation, parse_request
 from api.sparql.update import apply_update, authorize
 from graph import model
 from graph.errors import LimitExceeded, NotAcceptable, PayloadTooLarge
+from graph.remote import RemoteStore
 from graph.settings import Settings
 from graph.store import Store
 
@@ -136,7 +137,7 @@ def _update(req: _Request, settings: Settings, store: Store, executor: QueryExec
     authorize(req.authorization, settings.write_token)
     op = req.operation
     apply_update(
-        store.ox,
+        store if isinstance(store, RemoteStore) else store.ox,
         executor,
         op.text,
         using=op.default_graphs,

@@ -131,7 +131,15 @@ def run_query(store: ox.Store, job: QueryJob) -> QueryAnswer:
         InvalidQuery: the query does not parse (with line and column).
         StoreError: the store could not be read.
     """
-    result = _evaluate(store, job)
+    return serialise(_evaluate(store, job), job)
+
+
+def serialise(result: Any, job: QueryJob) -> QueryAnswer:
+    """Write a query's result (pyoxigraph's, or a remote store's) as ``job`` asks, row-capped.
+
+    Raises:
+        StoreError: the store could not be read.
+    """
     media = formats.canonical(job.media_type)
     try:
         if isinstance(result, ox.QueryBoolean):

@@ -9,6 +9,10 @@ configured, writes are off. Protocol
 argument for updates. The IRIs are checked by :class:`pyoxigraph.NamedNode`
 and written in its canonical ``<...>`` form, so they cannot inject syntax.
 
+Every request ends with :func:`graph.versions.change_record` in the same
+transaction (:func:`with_record`), so validators (dump and VoID ETags) change
+after any update, even one that swaps a triple for another.
+
 >>> with_using("INSERT { ?s ?p 1 } WHERE { ?s ?p 0 }", [19], ["http://g"], [])
 'INSERT { ?s ?p 1 } USING <http://g> WHERE { ?s ?p 0 }'
 """
@@ -21,10 +25,13 @@ import pyoxigraph as ox
 
 from api.auth import authorize
 from api.sparql.analysis import analyse, check_remote
+from api.sparql.lexer import tokenize
 from api.sparql.pool import QueryExecutor
 from graph.errors import BadRequest, InvalidQuery, StoreError
+from graph.store import Store
+from graph.versions import change_record
 
-__all__ = ["apply_update", "authorize", "with_using"]
+__all__ = ["apply_update", "authorize", "with_record", "with_using"]
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
 
@@ -38,8 +45,37 @@ def with_using(text: str, where_offsets: list[int], default: list[str], named: l
     return text
 
 
+def with_record(text: str, record: str) -> str:
+    """``text`` followed by the operation ``record``, as one request (one transaction).
+
+    >>> with_record("INSERT DATA { <a> <b> 1 }", "CLEAR ALL")
+    'INSERT DATA { <a> <b> 1 }\\n;\\nCLEAR ALL'
+    >>> with_record("PREFIX e: <http://e/> # nothing else", "CLEAR ALL")
+    'PREFIX e: <http://e/> # nothing else\\nCLEAR ALL'
+    >>> with_record("CLEAR ALL ;", "CLEAR ALL")
+    'CLEAR ALL ;\\nCLEAR ALL'
+    """
+    tokens = list(tokenize(text))
+    i = 0  # skip the prologue: BASE <iri> and PREFIX p: <iri> declarations
+    while i < len(tokens) and tokens[i].is_word("BASE", "PREFIX"):
+        i += 2 if tokens[i].is_word("BASE") else 3
+    ends_open = i == len(tokens) or tokens[-1].text == ";"  # ';' needs no second ';'
+    return text + ("\n" if ends_open else "\n;\n") + record
+
+
+def _update_and_record(store: ox.Store, text: str, base_iri: str, prefixes: dict[str, str]) -> None:
+    record = change_record()
+    try:
+        store.update(with_record(text, record), base_iri=base_iri, prefixes=prefixes)
+    except SyntaxError:
+        # Report the error where the client wrote it: the text alone fails the same
+        # way and writes nothing. Were it valid alone, record the change after it.
+        store.update(text, base_iri=base_iri, prefixes=prefixes)
+        store.update(record)
+
+
 def apply_update(
-    store: ox.Store,
+    store: ox.Store | Store,
     executor: QueryExecutor,
     text: str,
     *,
@@ -50,6 +86,9 @@ def apply_update(
     allowlist: list[str],
 ) -> None:
     """Check and run one update request in one transaction (all or nothing).
+
+    ``store`` is the embedded pyoxigraph store, or a remote :class:`~graph.store.Store`
+    whose engine applies the request.
 
     Raises:
         Forbidden: LOAD or SERVICE of a target not on the allow-list.
@@ -65,8 +104,11 @@ def apply_update(
             )
         text = with_using(text, analysis.modify_where, using, using_named)
     with executor.writing():
+        if isinstance(store, Store):  # a remote store: the engine applies the request
+            store.update(with_record(text, change_record()), base_iri=base_iri, prefixes=prefixes)
+            return
         try:
-            store.update(text, base_iri=base_iri, prefixes=prefixes)
+            _update_and_record(store, text, base_iri, prefixes)
         except SyntaxError as err:
             where = _POSITION.search(str(err))
             line, column = (int(where[1]), int(where[2])) if where else (None, None)

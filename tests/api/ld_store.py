@@ -17,14 +17,15 @@ from graph.settings import PROJECT_ROOT
 from graph.store import Store
 from graph.terms import to_quads
 from graph.validation import get_validator
+from tests.backends import fresh_store
 
 INCIDENT = "https://w3id.org/harmgraph/id/incident/inc-26-0068"
 PALANTIR = "https://w3id.org/harmgraph/id/actor/palantir"
 
 
 def loaded_store(title: str | None = None) -> Store:
-    """A new in-memory store holding the vocabularies, the ontology and INC-26-0068."""
-    store = Store.open("memory")
+    """A new store (of the active backend) holding the vocabularies, ontology and INC-26-0068."""
+    store = fresh_store()
     vocab = Graph()
     for path in sorted((PROJECT_ROOT / "data" / "vocab").glob("*.ttl")):
         vocab.parse(path, format="turtle")

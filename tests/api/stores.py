@@ -13,6 +13,7 @@ from graph.io import parse
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.validation import get_validator
+from tests.backends import fresh_store
 
 TOKEN = "write-token-for-tests"  # noqa: S105 - a test-only token for a throw-away app
 INCIDENT = PROJECT_ROOT / "data" / "incidents" / "inc-26-0068.ttl"
@@ -20,8 +21,8 @@ SYNTHETIC = Path(__file__).parent.parent / "data" / "api" / "synthetic-incident.
 
 
 def curated_store() -> Store:
-    """A fresh in-memory store holding INC-26-0068, imported as the CLI does."""
-    store = Store.open("memory")
+    """A fresh store of the active backend holding INC-26-0068, imported as the CLI does."""
+    store = fresh_store()
     import_graph(
         store,
         parse(INCIDENT),

@@ -17,6 +17,9 @@ from graph.store import Store
 from tests.api.conftest import Serve
 from tests.api.ld_store import INCIDENT, PALANTIR, loaded_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 HG = "https://w3id.org/harmgraph/ontology#"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 XSS = "Leak <script>alert(1)</script> and <img src=x onerror=alert(1)>"
@@ -156,8 +159,8 @@ def test_markup_in_data_is_escaped() -> None:
 
 def test_configured_base_iri_resolves_as_well_as_the_data_base(store: Store) -> None:
     store.update(
-        "INSERT DATA { <http://localhost:8000/id/actor/local> "
-        '<http://www.w3.org/2000/01/rdf-schema#label> "Local" }'
+        "INSERT DATA { GRAPH <http://example.org/g> { <http://localhost:8000/id/actor/local> "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "Local" } }'
     )
     app = create_app(Settings(store="memory", base_iri="http://localhost:8000/"), store)
     with TestClient(app) as client:

@@ -20,6 +20,7 @@ from api.main import create_app
 from graph.settings import Settings
 from graph.store import Store
 from tests.api.conftest import Serve
+from tests.backends import fresh_store
 
 TOKEN = "s3cret-for-tests"  # noqa: S105 - a test-only token for a throw-away server
 DATA = """INSERT DATA { GRAPH <http://example.org/g> {
@@ -29,8 +30,8 @@ DATA = """INSERT DATA { GRAPH <http://example.org/g> {
 
 
 @pytest.fixture
-def endpoint(serve: Serve) -> str:
-    store = Store.open("memory")
+def endpoint(serve: Serve, backend: str) -> str:
+    store = fresh_store()
     store.update(DATA)
     return serve(create_app(Settings(store="memory", write_token=TOKEN), store)) + "/sparql"
 
@@ -90,7 +91,10 @@ def test_update_with_sparqlwrapper_and_token(endpoint: str) -> None:
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
-    client.setQuery("INSERT DATA { <http://example.org/c> <http://example.org/p> 'four' }")
+    # Into a named graph: a remote store's union default graph covers the named graphs only.
+    client.setQuery(
+        "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/c> <http://example.org/p> 'four' } }"
+    )
     client.query()
     assert _client(endpoint, "ASK { ?s ?p 'four' }", JSON).queryAndConvert()["boolean"] is True
 
