@@ -158,6 +158,39 @@ SELECT (MAX(STR(?t)) AS ?last) WHERE { GRAPH ?meta { ?a a prov:Activity ; prov:e
 """
 )
 
+#: The store's state for validators (:func:`graph.versions.store_version`): the latest
+#: ``prov:endedAtTime`` of any recorded activity (imports and SPARQL Updates) and the
+#: count of SPARQL Updates (``schema:version`` of the update activity).
+STORE_STATE = (
+    PROLOGUE
+    + """
+SELECT ?last ?revision WHERE {
+  { SELECT (MAX(STR(?t)) AS ?last)
+    WHERE { GRAPH ?meta { ?a a prov:Activity ; prov:endedAtTime ?t } } }
+  { SELECT (MAX(?n) AS ?revision) WHERE { GRAPH ?meta { ?u schema:version ?n } } }
+}
+"""
+)
+
+#: Appended to every SPARQL Update request (same transaction) by the endpoint: the update
+#: activity's end time becomes ``%(when)s`` (an xsd:dateTime literal the caller renders)
+#: and its ``schema:version`` counts one more update. Full IRIs only: a request's own
+#: PREFIX declarations stay in force after ``;``. See :func:`graph.versions.change_record`.
+RECORD_CHANGE = """
+DELETE { GRAPH %(meta)s { %(activity)s <http://www.w3.org/ns/prov#endedAtTime> ?old ;
+                                       <https://schema.org/version> ?n } }
+INSERT { GRAPH %(meta)s {
+  %(activity)s a <http://www.w3.org/ns/prov#Activity> ;
+    <http://www.w3.org/2000/01/rdf-schema#label> "SPARQL Updates through the endpoint" ;
+    <http://www.w3.org/ns/prov#endedAtTime> %(when)s ;
+    <https://schema.org/version> ?next } }
+WHERE {
+  OPTIONAL { GRAPH %(meta)s { %(activity)s <http://www.w3.org/ns/prov#endedAtTime> ?old } }
+  OPTIONAL { GRAPH %(meta)s { %(activity)s <https://schema.org/version> ?n } }
+  BIND(COALESCE(?n + 1, 1) AS ?next)
+}
+"""
+
 #: Incidents: the named graph each is typed in, identifier, title, dates and assessments.
 NETWORK_INCIDENTS = (
     PROLOGUE

@@ -5,6 +5,10 @@ simple JSON view, by ``Accept`` or by a suffix (``.ttl``, ``.jsonld``, ``.nt``,
 ``.json``). The server answers for path ``/id/actor/palantir`` with the resource
 ``{base}id/actor/palantir``, trying the configured base IRI and then the data's
 (``https://w3id.org/harmgraph/``). Unknown IRIs are a 404 problem.
+
+An incident's description, in every format, carries the weak ETag of
+:func:`graph.versions.incident_version` — the tag ``POST``/``DELETE /incidents``
+compare ``If-Match`` with — and answers ``If-None-Match`` with 304.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.conditional import etag, not_modified
 from api.deps import get_settings, get_store
 from api.negotiation import negotiate
 from api.party_view import profile
@@ -25,6 +30,7 @@ from graph.errors import NotAcceptable, NotFound
 from graph.ontology_docs import ontology_doc
 from graph.settings import Settings
 from graph.store import Store
+from graph.versions import incident_version
 
 router = APIRouter(tags=["linked data"])
 
@@ -97,8 +103,13 @@ def resource_response(request: Request, store: Store, settings: Settings, path: 
     path, forced = split_suffix(path)
     media = choose(request, forced)
     iri = resolve(store, settings, path)
-    graph = describe.describe(store, iri)
     headers = {"Vary": "Accept", "Link": alternates("/" + path)}
+    version = incident_version(store, iri)
+    if version is not None:
+        headers["ETag"] = etag(version)
+        if not_modified(request.headers, headers["ETag"], None):
+            return Response(status_code=304, headers=headers)
+    graph = describe.describe(store, iri)
     if media in SERIALISERS:
         body = graph.serialize(format=SERIALISERS[media], encoding="utf-8")
         return Response(body, media_type=media, headers=headers)
@@ -113,7 +124,7 @@ def resource_response(request: Request, store: Store, settings: Settings, path: 
         request.app.state.networks.get(store).graph, iri, lambda i: local_href(i, settings)
     )
     page = render(request, "resource.html", {"view": view, "path": "/" + path, "party": party})
-    page.headers["Link"] = headers["Link"]
+    page.headers.update(headers)
     return page
 
 
