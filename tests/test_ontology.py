@@ -34,6 +34,8 @@ CONTRACT_PROPERTIES = [
     "aiSystem",
     "harmedGroup",
     "implicated",
+    "oversight",
+    "reportedBy",
     "contributingFactor",
     "threatPattern",
     "primaryThreatPattern",
