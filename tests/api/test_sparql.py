@@ -93,7 +93,8 @@ def test_update_with_sparqlwrapper_and_token(endpoint: str) -> None:
     client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
     # Into a named graph: a remote store's union default graph covers the named graphs only.
     client.setQuery(
-        "INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/c> <http://example.org/p> 'four' } }"
+        "INSERT DATA { GRAPH <http://example.org/g> "
+        "{ <http://example.org/c> <http://example.org/p> 'four' } }"
     )
     client.query()
     assert _client(endpoint, "ASK { ?s ?p 'four' }", JSON).queryAndConvert()["boolean"] is True

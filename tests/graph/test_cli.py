@@ -11,6 +11,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from graph.settings import Settings
+from graph.store import Store
+
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENT = ROOT / "data" / "incidents" / "inc-26-0068.ttl"
 DATA = ROOT / "tests" / "data"
@@ -25,7 +28,9 @@ SELECT ?deployer ?system WHERE {
 """
 
 
-def harmgraph(*args: str | Path, store: Path | None = None) -> subprocess.CompletedProcess[str]:
+def harmgraph(
+    *args: str | Path, store: Path | str | None = None
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "graph", *map(str, args)]
     if store is not None:
         cmd += ["--store", str(store)]
@@ -52,6 +57,20 @@ def test_import_then_query_who_deployed_what_palantir_developed(store: Path) -> 
     result = harmgraph("query", PALANTIR_QUERY, "--format", "csv", store=store)
     assert result.returncode == 0, result.stderr
     assert "U.S. Immigration and Customs Enforcement,Palantir ImmigrationOS" in result.stdout
+
+
+def test_import_query_and_export_on_a_remote_store(oxigraph_url: str, tmp_path: Path) -> None:
+    assert harmgraph("query", "CLEAR ALL", store=oxigraph_url).returncode != 0  # queries only
+    Store.open(oxigraph_url, Settings(store=oxigraph_url)).update("CLEAR ALL", prefixes=None)
+    imported = harmgraph("import", INCIDENT, store=oxigraph_url)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 incident(s) added" in imported.stderr
+    result = harmgraph("query", PALANTIR_QUERY, "--format", "csv", store=oxigraph_url)
+    assert "U.S. Immigration and Customs Enforcement,Palantir ImmigrationOS" in result.stdout
+    out = tmp_path / "dump.nq"
+    exported = harmgraph("export", "--format", "nquads", "--output", out, store=oxigraph_url)
+    assert exported.returncode == 0, exported.stderr
+    assert "<https://w3id.org/harmgraph/id/incident/inc-26-0068>" in out.read_text()
 
 
 def test_query_from_file_in_json(store: Path, tmp_path: Path) -> None:
