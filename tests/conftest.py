@@ -70,6 +70,21 @@ def bundled_store() -> Store:
 
 
 @pytest.fixture(scope="session")
+def bundled_store_path(bundled_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data copied into an on-disk store, once per session; read it only.
+
+    Apps opened on it answer queries from worker processes (``ProcessExecutor``),
+    as ``harmgraph serve`` does; the directory is closed after the copy, so an app
+    can open it.
+    """
+    path = tmp_path_factory.mktemp("bundled") / "store"
+    disk = Store.open(str(path))
+    disk.ox.bulk_extend(bundled_store.ox.quads_for_pattern(None, None, None, None))
+    disk.close()
+    return path
+
+
+@pytest.fixture(scope="session")
 def oxigraph_url() -> Iterator[str]:
     """A real Oxigraph server (in memory) for the session; tests clear it before use."""
     server = OxigraphServer()
