@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     max_queued_requests: int = 64
     #: Longest SPARQL query text accepted, characters (updates: max_upload_bytes).
     max_query_length: int = 100_000
+    #: Deepest bracket nesting accepted in SPARQL text (the parser crashes at thousands).
+    max_query_depth: int = 100
     #: Where the bundled data lives.
     data_dir: Path = PROJECT_ROOT / "data"
     ontology_dir: Path = PROJECT_ROOT / "ontology"

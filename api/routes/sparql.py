@@ -18,7 +18,7 @@ from api import editor
 from api.deps import get_executor, get_settings, get_store
 from api.negotiation import negotiate
 from api.sparql import description, formats
-from api.sparql.analysis import analyse, check_remote
+from api.sparql.analysis import analyse, check_depth, check_remote
 from api.sparql.execute import QueryJob
 from api.sparql.pool import QueryExecutor
 from api.sparql.protocol import Operation, parse_request
@@ -106,6 +106,7 @@ def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Respon
             maximum=settings.max_query_length,
         )
     analysis = analyse(op.text, req.endpoint, model.PREFIXES)
+    check_depth(analysis, settings.max_query_depth)
     check_remote(analysis, settings.service_allowlist)
     offered = formats.offers(analysis.form or "SELECT")
     # Without a recognisable form the query cannot parse: let pyoxigraph say where.
@@ -136,6 +137,7 @@ def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Respon
 def _update(req: _Request, settings: Settings, store: Store, executor: QueryExecutor) -> Response:
     authorize(req.authorization, settings.write_token)
     op = req.operation
+    check_depth(analyse(op.text, req.endpoint, model.PREFIXES), settings.max_query_depth)
     apply_update(
         store if isinstance(store, RemoteStore) else store.ox,
         executor,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from api.sparql.lexer import Token, tokenize
-from graph.errors import Forbidden
+from graph.errors import Forbidden, LimitExceeded
 
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -35,6 +35,8 @@ class Analysis:
     has_using_or_with: bool = False
     #: Offsets of the WHERE keyword of each DELETE/INSERT ... WHERE operation.
     modify_where: list[int] = field(default_factory=list)
+    #: Deepest nesting of brackets ``{ ( [`` in code position.
+    depth: int = 0
 
 
 def _resolve(token: Token | None, prefixes: dict[str, str], base: str | None) -> str | None:
@@ -66,7 +68,7 @@ def analyse(
     result = Analysis()
     declared = {f"{name}:": iri for name, iri in (prefixes or {}).items()}
     base = base_iri
-    depth = 0
+    depth = nesting = 0
     op_head: list[Token] = []  # the first depth-0 tokens of the current update operation
     in_modify = False
     skip = 0
@@ -74,6 +76,11 @@ def analyse(
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if tok.kind == "punct" and tok.text in "{}":
             depth += 1 if tok.text == "{" else -1
+        if tok.kind == "punct" and tok.text in "{([":
+            nesting += 1
+            result.depth = max(result.depth, nesting)
+        elif tok.kind == "punct" and tok.text in "})]":
+            nesting -= 1
         if tok.is_word("SERVICE", "LOAD"):
             target = nxt.is_word("SILENT") if nxt else False
             arg = tokens[i + 2] if target and i + 2 < len(tokens) else nxt
@@ -105,6 +112,27 @@ def analyse(
             result.modify_where.append(tok.start)
             in_modify = False
     return result
+
+
+def check_depth(analysis: Analysis, limit: int) -> None:
+    """Refuse a query or update nested deeper than ``limit`` (the setting max_query_depth).
+
+    pyoxigraph's parser recurses per level and overflows its stack (the process
+    crashes) at a few thousand levels, so depth is checked before it parses.
+
+    >>> check_depth(analyse("ASK { FILTER((1)) }"), 3)
+    >>> check_depth(analyse("ASK { FILTER(((1))) }"), 3)
+    Traceback (most recent call last):
+    ...
+    graph.errors.LimitExceeded: the text nests brackets 4 deep; the limit is 3 (max_query_depth)
+    """
+    if analysis.depth > limit:
+        raise LimitExceeded(
+            f"the text nests brackets {analysis.depth} deep; the limit is {limit} "
+            "(max_query_depth)",
+            limit="max_query_depth",
+            maximum=limit,
+        )
 
 
 def check_remote(analysis: Analysis, allowlist: list[str]) -> None:
