@@ -155,3 +155,87 @@ def test_only_honest_unknown_party_warnings_are_tolerated(validator: Validator) 
     report = validator.validate(honest)
     assert report.warnings, "an unknown developer must still be reported as a Warning"
     assert not _problems(report.violations + report.warnings, honest)
+
+
+#: Actors of the shipped data that are never a party to their incidents: regulators, courts,
+#: inspectors and inquiries acted on them (hg:oversight); journalists, researchers, NGOs
+#: and plaintiffs exposed or litigated them (hg:reportedBy); targets and victims were harmed.
+NEVER_IMPLICATED = {
+    model.mint("actor", slug): role
+    for role, slugs in {
+        "oversight": (
+            "bc-civil-resolution-tribunal",
+            "california-department-of-motor-vehicles",
+            "california-public-utilities-commission",
+            "dhs-office-of-inspector-general",
+            "district-court-of-the-hague",
+            "dutch-data-protection-authority",
+            "hong-kong-police-force",
+            "italian-data-protection-authority",
+            "korea-personal-information-protection-commission",
+            "new-hampshire-department-of-justice",
+            "new-york-state-department-of-financial-services",
+            "royal-commission-into-the-robodebt-scheme",
+            "swedish-authority-for-privacy-protection",
+            "us-district-court-for-the-southern-district-of-new-york",
+            "us-equal-employment-opportunity-commission",
+            "us-federal-communications-commission",
+            "us-federal-trade-commission",
+            "us-national-highway-traffic-safety-administration",
+            "us-national-transportation-safety-board",
+        ),
+        "reportedBy": (
+            "aclu-of-michigan",
+            "amnesty-international",
+            "foxglove",
+            "ipvm",
+            "joint-council-for-the-welfare-of-immigrants",
+            "just-futures-law",
+            "lighthouse-reports",
+            "mijente",
+            "new-york-civil-liberties-union",
+            "propublica",
+        ),
+        "denotesActor": ("arup", "michal-simecka", "monika-todova"),
+    }.items()
+    for slug in slugs
+}
+
+
+def test_no_regulator_ngo_or_victim_is_marked_implicated() -> None:
+    """Regression: hg:implicated once also held regulators, courts, NGOs and victims."""
+    union = Graph()
+    for path in FILES:
+        union += _parse(path)
+    wrong = sorted(
+        f"{union.value(i, DCTERMS.identifier)} implicates {a}"
+        for i, a in union.subject_objects(HG.implicated)
+        if a in NEVER_IMPLICATED
+    )
+    assert not wrong, "\n".join(wrong)
+    for actor, role in NEVER_IMPLICATED.items():
+        assert (None, HG[role], actor) in union, f"{actor} is not in the data as {role}"
+
+
+def test_no_actor_has_two_kinds_of_role_in_one_incident() -> None:
+    """An authority or a reporter of an incident is not also a party to it, nor its victim."""
+    union = Graph()
+    for path in FILES:
+        union += _parse(path)
+    for incident in _incidents(union):
+        harmed = {
+            a
+            for g in union.objects(incident, HG.harmedGroup)
+            for a in union.objects(g, HG.denotesActor)
+        }
+        kinds = [
+            set(union.objects(incident, HG.implicated))
+            | set(union.objects(incident, HG.developer))
+            | set(union.objects(incident, HG.deployer)),
+            set(union.objects(incident, HG.oversight)),
+            set(union.objects(incident, HG.reportedBy)),
+            harmed,
+        ]
+        for n, first in enumerate(kinds):
+            for second in kinds[n + 1 :]:
+                assert not first & second, f"{incident}: {sorted(first & second)}"
