@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -32,9 +33,13 @@ NAV: tuple[tuple[str, str | None], ...] = (
     ("Ontology", "/ontology"),
     ("Shapes", "/shapes"),
     ("Dumps", "/dump.ttl"),
-    ("Data quality", None),
+    ("Data quality", "/quality"),
     ("API", "/docs"),
 )
+
+
+#: URL schemes a page links to; other IRIs and URLs are shown, not linked.
+LINKABLE_SCHEMES = ("http", "https", "mailto")
 
 
 def bases(settings: Settings) -> tuple[str, ...]:
@@ -51,7 +56,17 @@ def local_href(iri: str, settings: Settings) -> str:
     '/ontology#developer'
     >>> local_href("https://www.palantir.com/", Settings(store="memory"))
     'https://www.palantir.com/'
+
+    Only web and mail URLs are links: anything else (``javascript:``, ``data:``,
+    ``vbscript:``, ``file:``, even with white space or control characters inside the
+    scheme, which browsers drop) becomes ``#``, so data can never make a script link.
+
+    >>> local_href(" Java\tScript:alert(1)", Settings(store="memory"))
+    '#'
     """
+    scheme = urlsplit("".join(c for c in iri if c.isprintable() and not c.isspace())).scheme
+    if scheme and scheme.lower() not in LINKABLE_SCHEMES:
+        return "#"
     for base in bases(settings):
         if iri.startswith(base) and len(iri) > len(base):
             return "/" + iri[len(base) :]
