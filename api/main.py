@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from api import assets, drawing, editor, errors, limits
+from api.quality import QualityCache, validating
 from api.routes import (
     apidocs,
     dumps,
@@ -22,6 +24,7 @@ from api.routes import (
     ontology,
     ops,
     path,
+    quality,
     resources,
     search,
     sparql,
@@ -58,7 +61,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The data-quality report starts computing in a background thread.
+        await run_in_threadpool(app.state.quality.start, store)
         yield
+        app.state.quality.close()
         executor.close()
         if owned:
             store.close()
@@ -69,6 +75,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.queries = executor
     app.state.networks = NetworkCache()  # the explorer's networks, rebuilt when the store changes
+    app.state.quality = QualityCache(validating(settings))  # /quality, per store version
     errors.install(app)
     editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
     drawing.install(app)  # before assets: /static/vendor/vis is inside /static
@@ -86,5 +93,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(search.router)
     app.include_router(network.router)
     app.include_router(path.router)
+    app.include_router(quality.router)
     app.include_router(resources.router)
     return app

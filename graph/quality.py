@@ -3,21 +3,25 @@
 :func:`validate_store` checks every incident in the store against the shapes
 (each incident with what it references, in batches, so the report says which
 incident each result belongs to). :func:`quality_summary` turns a report into
-the completeness overview curators read: counts per shape and severity, per
-source dataset, and every incident with what it lacks.
+the completeness overview curators read: counts per shape and severity (with
+the shape's message), per source dataset (incidents complete or not), and every
+incident with what it lacks. An incident is *complete* when it has no Violation
+and no Warning (Info results are suggestions). The service shows the summary at
+``/quality`` (:mod:`api.quality`); ``harmgraph validate --all`` prints it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, URIRef
 
 from graph import queries
 from graph.model import META_GRAPH, VOCAB_GRAPH
-from graph.report import ValidationReport, ValidationResult, short
+from graph.report import SEVERITIES, ValidationReport, ValidationResult, short
 from graph.store import Store
 from graph.validation import Validator, closure
 
@@ -50,23 +54,96 @@ def _batches(items: list[URIRef], size: int) -> Iterator[list[URIRef]]:
         yield items[start : start + size]
 
 
-def validate_store(store: Store, validator: Validator) -> ValidationReport:
+def validate_store(
+    store: Store, validator: Validator, progress: Callable[[int, int], None] | None = None
+) -> ValidationReport:
     """Validate every incident in the store; one report for all of them.
+
+    ``progress(done, total)`` is called before the first batch and after each one
+    (incidents validated so far, incidents in all); an exception it raises stops
+    the validation (that is how a caller cancels it).
 
     >>> from graph.validation import get_validator
     >>> validate_store(Store.open("memory"), get_validator()).conforms
     True
     """
     union = _union_graph(store)
+    todo = incidents(store)
     results: list[ValidationResult] = []
     report_graph = Graph()
     conforms = True
-    for batch in _batches(incidents(store), BATCH):
+    done = 0
+    if progress is not None:
+        progress(0, len(todo))
+    for batch in _batches(todo, BATCH):
         report = validator.validate(closure(union, *batch))
         conforms = conforms and report.conforms
         results.extend(report.results)
         report_graph += report.graph
+        done += len(batch)
+        if progress is not None:
+            progress(done, len(todo))
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+@dataclass(frozen=True)
+class Lack:
+    """One thing an incident lacks or gets wrong: a validation result, for readers."""
+
+    severity: str
+    #: The property (short name, e.g. ``hg:contributingFactor``), or ``-``.
+    path: str
+    message: str
+    #: The shape that found it (short name, e.g. ``hgsh:Incident-factor``), or ``-``.
+    shape: str
+    #: The node checked when it is not the incident itself (an actor, a source…).
+    on: str | None = None
+
+
+@dataclass
+class IncidentQuality:
+    """What one incident lacks, by severity (most serious first)."""
+
+    iri: str
+    identifier: str
+    title: str
+    datasets: tuple[str, ...]
+    lacks: list[Lack] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Results per severity (every severity present, possibly 0)."""
+        found = Counter(lack.severity for lack in self.lacks)
+        return {s: found[s] for s in SEVERITIES}
+
+    @property
+    def complete(self) -> bool:
+        """No Violation and no Warning (Info results are suggestions)."""
+        return not any(lack.severity in ("Violation", "Warning") for lack in self.lacks)
+
+
+@dataclass(frozen=True)
+class ShapeCount:
+    """How often one shape found something: results and distinct incidents."""
+
+    shape: str
+    severity: str
+    path: str
+    message: str
+    results: int
+    incidents: int
+
+
+@dataclass
+class DatasetCount:
+    """Completeness of one source dataset (named graph)."""
+
+    name: str
+    incidents: int = 0
+    complete: int = 0
+    with_violations: int = 0
+    with_warnings: int = 0
+    results: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -78,35 +155,114 @@ class QualitySummary:
     by_shape: Counter[tuple[str, str]] = field(default_factory=Counter)
     by_dataset: dict[str, Counter[str]] = field(default_factory=dict)
     lacking: dict[str, list[str]] = field(default_factory=dict)
+    #: Per shape, most results first, with the shape's message.
+    shapes: list[ShapeCount] = field(default_factory=list)
+    #: Per source dataset: incidents complete or not.
+    datasets: dict[str, DatasetCount] = field(default_factory=dict)
+    #: Every incident with at least one result, most serious first, then by identifier.
+    incident_list: list[IncidentQuality] = field(default_factory=list)
+
+    @property
+    def complete(self) -> int:
+        """Incidents with no Violation and no Warning."""
+        return self.incidents - sum(not i.complete for i in self.incident_list)
 
     def to_text(self) -> str:
         """The summary as readable text."""
-        lines = [f"{self.incidents} incident(s) checked"]
+        lines = [f"{self.incidents} incident(s) checked, {self.complete} complete"]
         lines.append(
             "results: " + ", ".join(f"{n} {s}" for s, n in sorted(self.by_severity.items()))
         )
-        lines.append("per constraint (severity, path):")
-        for (severity, path), n in self.by_shape.most_common():
-            lines.append(f"  {n:6d}  {severity:9s} {path}")
+        lines.append("per shape (results, incidents, severity, path: message):")
+        for sc in self.shapes:
+            lines.append(
+                f"  {sc.results:6d} {sc.incidents:6d}  {sc.severity:9s} {sc.path}: {sc.message}"
+            )
         lines.append("per source dataset:")
-        for dataset, counts in sorted(self.by_dataset.items()):
-            parts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-            lines.append(f"  {dataset}: {parts}")
+        for name, d in sorted(self.datasets.items()):
+            parts = ", ".join(f"{n} {s}" for s, n in sorted(d.results.items()))
+            lines.append(
+                f"  {name}: {d.incidents} incidents, {d.complete} complete, "
+                f"{d.with_violations} with Violations, {d.with_warnings} with Warnings"
+                + (f"; results: {parts}" if parts else "")
+            )
         return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        """Counts as JSON-ready data (the incident list is paginated by the caller)."""
+        return {
+            "incidents": self.incidents,
+            "complete": self.complete,
+            "results": {s: self.by_severity[s] for s in SEVERITIES},
+            "shapes": [vars(sc) for sc in self.shapes],
+            "datasets": {
+                name: {**vars(d), "results": {s: d.results[s] for s in SEVERITIES}}
+                for name, d in sorted(self.datasets.items())
+            },
+        }
+
+
+def _name(graph: str) -> str:
+    """A named graph's short name: ``aiid`` for ``…/graph/aiid``."""
+    return graph.rsplit("/", 1)[-1]
+
+
+def _lack(r: ValidationResult) -> Lack:
+    on = None if r.focus_node == r.incident else short(r.focus_node)
+    return Lack(r.severity, short(r.path), r.message, short(r.source_shape), on)
 
 
 def quality_summary(store: Store, report: ValidationReport) -> QualitySummary:
-    """Summarise ``report`` per constraint, severity and source dataset."""
-    dataset_of = {
-        URIRef(row["i"].value): short(URIRef(row["g"].value))
-        for row in store.select(queries.INCIDENT_GRAPHS)
-    }
-    summary = QualitySummary(incidents=len(dataset_of))
-    for r in report.results:
+    """Summarise ``report`` per shape, severity, source dataset and incident.
+
+    >>> from graph.validation import get_validator
+    >>> store = Store.open("memory")
+    >>> quality_summary(store, validate_store(store, get_validator())).incidents
+    0
+    """
+    names: dict[URIRef, IncidentQuality] = {}
+    for row in store.select(queries.INCIDENT_NAMES):
+        iri = URIRef(row["i"].value)
+        known = names.get(iri)
+        dataset = _name(row["g"].value)
+        if known is None:
+            ident, title = row["id"], row["title"]
+            names[iri] = IncidentQuality(
+                str(iri),
+                ident.value if ident is not None else short(iri),
+                title.value if title is not None else "",
+                (dataset,),
+            )
+        else:
+            known.datasets = tuple(sorted({*known.datasets, dataset}))
+    summary = QualitySummary(incidents=len(names))
+    per_shape: dict[tuple[str, str, str], list[ValidationResult]] = {}
+    for r in sorted(report.results, key=ValidationResult.sort_key):
         summary.by_severity[r.severity] += 1
         summary.by_shape[(r.severity, short(r.path))] += 1
-        dataset = dataset_of.get(r.incident, "unattached") if r.incident else "unattached"
-        summary.by_dataset.setdefault(dataset, Counter())[r.severity] += 1
-        if r.incident is not None and r.severity != "Info":
-            summary.lacking.setdefault(str(r.incident), []).append(r.to_text())
+        per_shape.setdefault((short(r.source_shape), r.severity, short(r.path)), []).append(r)
+        entry = names.get(r.incident) if r.incident is not None else None
+        datasets = entry.datasets if entry is not None else ("unattached",)
+        for dataset in datasets:
+            summary.by_dataset.setdefault(dataset, Counter())[r.severity] += 1
+        if entry is not None:
+            entry.lacks.append(_lack(r))
+            if r.severity != "Info":
+                summary.lacking.setdefault(entry.iri, []).append(r.to_text())
+    for (shape, severity, path), found in per_shape.items():
+        message = Counter(r.message for r in found).most_common(1)[0][0]
+        hit = len({r.incident for r in found if r.incident is not None})
+        summary.shapes.append(ShapeCount(shape, severity, path, message, len(found), hit))
+    summary.shapes.sort(key=lambda sc: (SEVERITIES.index(sc.severity), -sc.results, sc.shape))
+    for entry in names.values():
+        for dataset in entry.datasets:
+            d = summary.datasets.setdefault(dataset, DatasetCount(dataset))
+            d.incidents += 1
+            d.complete += entry.complete
+            d.with_violations += entry.counts["Violation"] > 0
+            d.with_warnings += entry.counts["Warning"] > 0
+            d.results.update(lack.severity for lack in entry.lacks)
+    listed = [e for e in names.values() if e.lacks]
+    listed.sort(key=lambda e: (*(-e.counts[s] for s in SEVERITIES), e.identifier))
+    summary.incident_list = listed
     return summary

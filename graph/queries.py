@@ -49,6 +49,19 @@ SELECT ?i ?g WHERE { GRAPH ?g { ?i a hg:Incident } }
 """
 )
 
+#: Each incident with the named graph it lives in, its identifier and its title (one of
+#: each, for lists such as the data-quality report).
+INCIDENT_NAMES = (
+    PROLOGUE
+    + """
+SELECT ?i ?g (SAMPLE(?id0) AS ?id) (SAMPLE(?title0) AS ?title) WHERE {
+  GRAPH ?g { ?i a hg:Incident }
+  OPTIONAL { ?i dcterms:identifier ?id0 }
+  OPTIONAL { ?i dcterms:title ?title0 }
+} GROUP BY ?i ?g
+"""
+)
+
 #: What the home page says the graph holds: resources per class and incidents
 #: per source dataset (``?kind`` is the dataset concept's IRI for the latter).
 OVERVIEW = (

@@ -33,7 +33,7 @@ LINKS: tuple[tuple[str, str, bool], ...] = (
     ("/search", "Search actors, AI systems, harmed groups and incidents", True),
     ("/network", "Network explorer: who is linked to whom, through which incidents", True),
     ("/path", "Path finder: how is A connected to B, with the sources for every step", True),
-    ("/quality", "Data quality report (coming)", False),
+    ("/quality", "Data quality: completeness per shape, source dataset and incident", True),
 )
 LICENCE_NAMES = {
     "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
