@@ -230,11 +230,11 @@ def throughput(server: Server, mix: list[Query], clients: int, seconds: float) -
     finished = [stop] * clients
 
     def client_loop(k: int) -> None:
-        with httpx.Client(timeout=max(seconds, 5.0) * 2) as client:
+        with httpx.Client() as client:
             i = k
             while time.perf_counter() < stop:
                 try:
-                    _ask(client, server, mix[i % len(mix)])
+                    _ask(client, server, mix[i % len(mix)], timeout=max(seconds, 5.0) * 2)
                 except httpx.TimeoutException:
                     return
                 done[k] += 1

@@ -2,6 +2,7 @@
 
     python -m bench.profile write  --incidents 1000    # single validated writes
     python -m bench.profile import --incidents 1000    # import_graph of a whole file
+    python -m bench.profile validate-store --incidents 1000  # graph.quality.validate_store
     python -m bench.profile query  --incidents 10000   # where an HTTP query's time goes
 
 ``write`` and ``import`` print the top functions by cumulative time. ``query`` splits one
@@ -72,6 +73,20 @@ def profile_writes(data: Path, extra: Path, limit: int) -> str:
     return f"{per_write:.0f} ms per write (under the profiler)\n" + _top(profile, limit)
 
 
+def profile_validate_store(data: Path, limit: int) -> str:
+    """Profile graph.quality.validate_store over a store holding ``data``."""
+    from graph.quality import validate_store
+
+    store = Store.open("memory")
+    store.ox.load(path=str(data), format=ox.RdfFormat.N_TRIPLES, to_graph=BENCH_GRAPH)
+    validator = get_validator()
+    profile = cProfile.Profile()
+    profile.enable()
+    validate_store(store, validator)
+    profile.disable()
+    return _top(profile, limit)
+
+
 def split_query(workdir: Path, data: Path, reps: int) -> str:
     """Per query: in-process run_query vs harmgraph HTTP vs Oxigraph HTTP, median ms."""
     mix = load_mix()
@@ -120,7 +135,7 @@ def split_query(workdir: Path, data: Path, reps: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Generate data of ``--incidents`` and profile the chosen path."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("target", choices=("write", "import", "query"))
+    parser.add_argument("target", choices=("write", "import", "validate-store", "query"))
     parser.add_argument("--incidents", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=25)
@@ -131,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         data, _ = prepare(args.incidents, args.seed, workdir)
         if args.target == "import":
             print(profile_import(data, args.limit))
+        elif args.target == "validate-store":
+            print(profile_validate_store(data, args.limit))
         elif args.target == "write":
             print(profile_writes(data, workdir / "data-extra", args.limit))
         else:
