@@ -28,6 +28,7 @@ from pyvis.network import Network
 from starlette.staticfiles import StaticFiles
 
 from graph.network import View
+from graph.network_build import outside_only
 from graph.network_layout import path_layout, radial_layout
 from graph.network_metrics import communities, sizes
 
@@ -65,7 +66,11 @@ ROLE_WORDS = {
     "system": "AI system",
     "harmed": "harmed",
     "implicated": "implicated",
+    "oversight": "investigated or ruled on",
+    "reported": "exposed, documented or litigated",
 }
+#: How an oversight or reporting edge is drawn: neutral grey, dotted, thin (not a party).
+OUTSIDE_EDGE = {"color": "#8c9aa6", "dashes": [2, 6], "width": 1}
 
 Href = Callable[[str], str]
 
@@ -246,6 +251,8 @@ def _edge(g: nx.Graph, network: nx.Graph, u: str, v: str, d: Mapping[str, Any]) 
         roles = ", ".join(ROLE_WORDS.get(r, r) for r in d.get("roles", ()))
         party, other = (lu, lv) if g.nodes[u].get("kind") != "incident" else (lv, lu)
         title = f"{party}: {roles} in {other}"
+        if outside_only(d):
+            title = f"{party} {roles} {other} (not a party to it)"
         width = 2
     else:
         incidents, alleged, width = [], False, 2
@@ -254,11 +261,11 @@ def _edge(g: nx.Graph, network: nx.Graph, u: str, v: str, d: Mapping[str, Any]) 
         title = f"{a} was developed by {b}" if kind == "system-developer" else f"{a} is part of {b}"
     if alleged:
         title += " (alleged or not confirmed)"
-    return {
-        "kind": kind,
-        "title": title,
+    style: dict[str, Any] = {
         "width": width,
         "dashes": alleged,
         "color": "#8a8a8a" if alleged else "#555555",
-        "incidents": incidents,
     }
+    if outside_only(d):
+        style = {**OUTSIDE_EDGE, "outside": True}
+    return {"kind": kind, "title": title, **style, "incidents": incidents}

@@ -113,6 +113,10 @@ def _choice(request: Request, key: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+#: Query-string values that tick a checkbox.
+_YES = ("1", "true", "on", "yes")
+
+
 @dataclass(frozen=True)
 class ViewState:
     """The state of an explorer view, as its URL encodes it."""
@@ -129,6 +133,8 @@ class ViewState:
     date_from: str = ""
     date_to: str = ""
     unknown: bool = False
+    #: Paths may go along oversight and reporting links (``oversight=1``; /path only).
+    through_outside: bool = False
     #: Defaults left out of :meth:`query` (so short URLs stay short).
     defaults: dict[str, str] = field(default_factory=dict)
 
@@ -167,6 +173,8 @@ class ViewState:
         ]
         if self.unknown:
             out.append(("unknown", "1"))
+        if self.through_outside:
+            out.append(("oversight", "1"))
         return out
 
     def checked(self, key: str, value: str) -> bool:
@@ -222,7 +230,8 @@ def read_state(
         values={k: _values(request, k) for k in _FILTER_KEYS},
         date_from=_date(q.get(date_names[0], ""), date_names[0]),
         date_to=_date(q.get(date_names[1], ""), date_names[1]),
-        unknown=q.get("unknown", "0").strip() in ("1", "true", "on", "yes"),
+        unknown=q.get("unknown", "0").strip() in _YES,
+        through_outside=q.get("oversight", "0").strip() in _YES,
         defaults={
             "hops": str(hops_default),
             "mode": "incidents",

@@ -2,10 +2,12 @@
 
 :func:`profile` reads the network (:mod:`graph.network_build`), not the store: for an
 actor, AI system or harmed group, its incidents grouped by role (developed, deployed,
-AI system in, harmed in, implicated in) with dates, severity, status and sources, and
-the actors it most often shares incidents with (the weights of the co-incident
-network, :func:`graph.network.co_incident`, counted for this one party); for an
-incident, only the links to its network.
+AI system in, harmed in, implicated in, investigated or ruled on, exposed, documented
+or litigated) with dates, severity, status and sources, and the actors it most often
+shares incidents with (the weights of the co-incident network,
+:func:`graph.network.co_incident`, counted for this one party: only parties to an
+incident share it, not the authorities or reporters outside it); for an incident,
+only the links to its network.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from urllib.parse import urlencode
 
 import networkx as nx
 
-from graph.network_build import ROLES
+from graph.network_build import ROLES, outside_only
 
 #: Role → heading on the entity page.
 ROLE_HEADINGS = {
@@ -26,6 +28,8 @@ ROLE_HEADINGS = {
     "system": "AI system in",
     "harmed": "Harmed in",
     "implicated": "Implicated in",
+    "oversight": "Investigated or ruled on",
+    "reported": "Exposed, documented or litigated",
 }
 #: How many frequent partners a page lists.
 TOP_PARTNERS = 10
@@ -111,11 +115,14 @@ def profile(g: nx.Graph, iri: str, href: Href) -> Profile | None:
         )
         for role in edge.get("roles", ()):
             by_role.setdefault(role, []).append((incident, item))
+        if outside_only(edge):
+            continue
         for other, e in g.adj[incident].items():
             o = g.nodes[other]
             if (
                 other != iri
                 and e.get("kind") == "role"
+                and not outside_only(e)
                 and o["kind"] == "actor"
                 and not o["unknown"]
             ):

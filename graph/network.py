@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import BadRequest, NotFound
+from graph.network_build import outside_only
 from graph.network_filters import Filters, allowed, filtered
 
 __all__ = [
@@ -186,6 +187,8 @@ def co_incident(
 
     A weighted bipartite projection through the incidents ``filters`` accept: edge
     ``weight`` is the number of shared incidents and ``incidents`` lists their IRIs.
+    Only parties to an incident share it: an authority that acted on it or an
+    organisation that reported it (:data:`graph.network_build.OUTSIDE_ROLES`) does not.
     With a ``focus`` actor, only actors within ``hops`` of it; the cap keeps the
     actors with the most co-incident partners. ``filters.kinds`` may widen "actor" to
     other party kinds (e.g. ``{"actor", "system"}``).
@@ -222,7 +225,7 @@ def co_incident(
     bipartite = nx.Graph()
     for incident in incidents:
         for p, edge in g.adj[incident].items():
-            if edge.get("kind") == "role" and party(p):
+            if edge.get("kind") == "role" and party(p) and not outside_only(edge):
                 bipartite.add_edge(incident, p)
     parties = [n for n in bipartite if nodes[n]["kind"] != "incident"]
     projected = nx.bipartite.weighted_projected_graph(bipartite, parties)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -48,7 +48,12 @@ if TYPE_CHECKING:
     from graph.search import SearchIndex
 
 #: Roles of a party in an incident, in the order they are listed.
-ROLES = ("developer", "deployer", "system", "harmed", "implicated")
+ROLES = ("developer", "deployer", "system", "harmed", "implicated", "oversight", "reported")
+#: Roles of actors outside the incident: an authority acted on it (``hg:oversight``), or
+#: someone exposed or litigated it (``hg:reportedBy``). Views show them; paths and
+#: co-incident links do not go through them by default (one regulator links many
+#: unrelated incidents).
+OUTSIDE_ROLES = frozenset({"oversight", "reported"})
 #: The kinds of party nodes.
 PARTY_KINDS = ("actor", "system", "group", "unknown")
 
@@ -150,6 +155,18 @@ def get_network(store: Store) -> Network:
     0
     """
     return _CACHE.get(store)
+
+
+def outside_only(edge: Mapping[str, Any]) -> bool:
+    """Whether an edge is a role edge whose roles are all :data:`OUTSIDE_ROLES`.
+
+    >>> outside_only({"kind": "role", "roles": ("oversight",)})
+    True
+    >>> outside_only({"kind": "role", "roles": ("implicated", "reported")})
+    False
+    """
+    roles = edge.get("roles", ())
+    return edge.get("kind") == "role" and bool(roles) and OUTSIDE_ROLES.issuperset(roles)
 
 
 def notation(iri: str) -> str:

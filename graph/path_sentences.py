@@ -49,6 +49,8 @@ class Hop:
 
 _DID = {"developer": "developed", "deployer": "deployed"}
 _ACTING = ("developer", "deployer")
+#: What an actor outside the incident did (hg:oversight, hg:reportedBy).
+_OUTSIDE = {"oversight": "acted on (oversight)", "reported": "reported"}
 
 
 def hops(g: nx.Graph, nodes: Sequence[str]) -> Iterator[Hop]:
@@ -162,9 +164,13 @@ def _clause(
 ) -> str:
     info: dict[str, Any] = g.nodes[incident]
     acts_a, acts_b = [r for r in ra if r in _ACTING], [r for r in rb if r in _ACTING]
+    named = f"{info.get('identifier', '')} “{info.get('label', '')}”"
     if b is None:
-        role = ", ".join(ra) or "party"
-        return f"{la} is a {role} in {info.get('identifier', '')} “{info.get('label', '')}”"
+        if _outside(ra):
+            return f"{la} {_outside_verbs(ra)} {named}"
+        return f"{la} is a {', '.join(ra) or 'party'} in {named}"
+    if a is not None and (_outside(ra) or _outside(rb)):
+        return _outside_clause(g, incident, (a, la, ra), (b, lb, rb))
     kind_a, kind_b = g.nodes[a].get("kind"), g.nodes[b].get("kind")
     if acts_a and acts_b:
         if acts_a == acts_b:
@@ -192,5 +198,53 @@ def _clause(
 
 
 def _role_phrase(roles: Sequence[str]) -> str:
-    names = {"system": "the AI system", "harmed": "a harmed party"}
+    names = {
+        "system": "the AI system",
+        "harmed": "a harmed party",
+        "implicated": "an implicated party",
+        "oversight": "the overseeing authority",
+        "reported": "a reporter",
+    }
     return " and ".join(names.get(r, f"a {r}") for r in roles) or "a party"
+
+
+def _outside(roles: Sequence[str]) -> bool:
+    """Whether the roles are only oversight or reporting (the actor is not a party)."""
+    return bool(roles) and all(r in _OUTSIDE for r in roles)
+
+
+def _outside_verbs(roles: Sequence[str]) -> str:
+    return " and ".join(_OUTSIDE[r] for r in roles)
+
+
+Party = tuple[str, str, tuple[str, ...]]
+
+
+def _outside_clause(g: nx.Graph, incident: str, a: Party, b: Party) -> str:
+    """A hop in which one or both parties only oversaw or reported the incident.
+
+    "Rite Aid deployed …; US Federal Trade Commission acted on it (oversight)",
+    "Northpointe developed COMPAS, reported by ProPublica".
+    """
+    (na, la, ra), (nb, lb, rb) = a, b
+    if _outside(ra) and _outside(rb):
+        return f"{la} {_outside_verbs(ra)} and {lb} {_outside_verbs(rb)} the same incident"
+    if _outside(ra):
+        verb = "acted on (oversight)" if "oversight" in ra else "reported"
+        return f"{la} {verb} an incident in which {_part(g, incident, nb, lb, rb)}"
+    part = _part(g, incident, na, la, ra)
+    if "oversight" in rb:
+        return f"{part}; {lb} acted on it (oversight)"
+    return f"{part}, reported by {lb}"
+
+
+def _part(g: nx.Graph, incident: str, n: str, label: str, roles: Sequence[str]) -> str:
+    """What a party did or suffered in the incident, as a clause."""
+    acting = [r for r in roles if r in _ACTING]
+    if acting:
+        return f"{label} {_verbs(acting)} {_systems(g, incident, n)}"
+    if "harmed" in roles:
+        return f"{label} was harmed by {_systems(g, incident, None)}"
+    if g.nodes[n].get("kind") == "system":
+        return f"{label} was the AI system"
+    return f"{label} was {_role_phrase(roles)}"

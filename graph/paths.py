@@ -2,7 +2,10 @@
 
 :func:`find_paths` walks the network of :mod:`graph.network_build` with
 :func:`networkx.shortest_simple_paths` (shortest first, then alternatives), never
-through an explicit unknown (``hg:Unknown`` says nothing about who is connected) and,
+through an explicit unknown (``hg:Unknown`` says nothing about who is connected),
+by default never through an actor that only oversaw or reported the incidents it
+links (a regulator that fined two unrelated companies does not connect them:
+:data:`graph.network_build.OUTSIDE_ROLES`; a path may still start or end at it) and,
 optionally, never through hubs. Each path is cut into :class:`Hop` s, one per step
 from a party to the next: through an incident (with the two parties' roles, the
 incident's identifier, date, status and sources) or along a direct link (a system's
@@ -20,6 +23,7 @@ import networkx as nx
 
 from graph.errors import BadRequest, NotFound
 from graph.network import Filters, View, allowed
+from graph.network_build import outside_only
 from graph.path_sentences import Hop, Source, hops
 
 __all__ = ["Hop", "Path", "Source", "find_paths", "path_view", "steps"]
@@ -58,6 +62,7 @@ def find_paths(
     max_hops: int = MAX_HOPS,
     hub_degree: int | None = None,
     filters: Filters | None = None,
+    through_outside: bool = False,
 ) -> list[Path]:
     """The shortest paths from ``source`` to ``target``, shortest first, at most ``limit``.
 
@@ -70,6 +75,9 @@ def find_paths(
         hub_degree: if set, paths avoid parties with more links than this (other than
             the two ends): "connected through Google" says little.
         filters: incidents and party kinds a path may go through.
+        through_outside: also go through oversight and reporting links (an authority
+            that acted on an incident, an organisation that exposed or litigated it);
+            without it they are used only by a path that starts or ends at that actor.
 
     Raises:
         NotFound: an end is not in the network.
@@ -94,7 +102,7 @@ def find_paths(
         raise BadRequest(f"max_hops must be between 1 and {HOP_LIMIT}, not {max_hops}")
     if not 1 <= limit <= 20:
         raise BadRequest(f"limit must be between 1 and 20, not {limit}")
-    paths = _walk(g, source, target, max_hops, hub_degree, filters or Filters())
+    paths = _walk(g, source, target, max_hops, hub_degree, filters or Filters(), through_outside)
     return [Path(tuple(nodes), tuple(hops(g, nodes))) for nodes in islice(paths, limit)]
 
 
@@ -105,6 +113,7 @@ def _walk(
     max_hops: int,
     hub_degree: int | None,
     filters: Filters,
+    through_outside: bool,
 ) -> Iterator[list[str]]:
     ends = (source, target)
     # Unknowns are never a connection, whatever the filters say about showing them.
@@ -112,7 +121,14 @@ def _walk(
     if hub_degree is not None:
         hubs = {n for n, d in g.degree if d > hub_degree and g.nodes[n]["kind"] != "incident"}
         ok = ok - hubs
-    view = nx.subgraph_view(g, filter_node=lambda n: n in ok or n in ends)
+    edges = g.edges
+    view = nx.subgraph_view(
+        g,
+        filter_node=lambda n: n in ok or n in ends,
+        filter_edge=lambda u, v: (
+            through_outside or u in ends or v in ends or not outside_only(edges[u, v])
+        ),
+    )
     try:
         for nodes in nx.shortest_simple_paths(view, source, target):
             if len(nodes) - 1 > 2 * max_hops:

@@ -241,7 +241,8 @@ NETWORK_ROLES = (
 SELECT DISTINCT ?i ?role ?e WHERE {
   VALUES (?p ?role) {
     (hg:developer "developer") (hg:deployer "deployer") (hg:aiSystem "system")
-    (hg:harmedGroup "harmed") (hg:implicated "implicated")
+    (hg:harmedGroup "harmed") (hg:implicated "implicated") (hg:oversight "oversight")
+    (hg:reportedBy "reported")
   }
   ?i ?p ?e .
 }

@@ -3,8 +3,9 @@
 The shortest paths (and up to ``limit`` alternatives) are drawn left to right and
 written out as sentences, one per hop, each with its incident (linked), date, status
 (alleged links are marked) and source links. ``from`` and ``to`` take an IRI, a slug,
-a name or an alias. ``/path.json`` (``.csv``, ``.gexf``, ``.graphml``, ``.ttl``) is
-the same view as data.
+a name or an alias. Paths go along oversight and reporting links (a regulator, court,
+NGO or newsroom outside the incident) only with ``oversight=1``. ``/path.json``
+(``.csv``, ``.gexf``, ``.graphml``, ``.ttl``) is the same view as data.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ def paths_view(network: Network, state: ViewState, ends: tuple[str, str]) -> Vie
         limit=state.limit,
         max_hops=state.hops,
         filters=state.filters,
+        through_outside=state.through_outside,
     )
     return path_view(network.graph, paths, ends)
 

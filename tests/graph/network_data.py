@@ -27,12 +27,23 @@ COMMUNITIES = str(
     model.mint("group", "immigrant-communities-targeted-by-ai-generated-deportation-maps")
 )
 
+#: tests/data/network/oversight-reporting.ttl: an authority and a newsroom outside incidents.
+OUTSIDE_FIXTURE = FIXTURE.parent / "oversight-reporting.ttl"
+CLEARVIEW = str(model.mint("actor", "clearview-ai"))
+OPENAI = str(model.mint("actor", "openai"))
+GARANTE = str(model.mint("actor", "italian-data-protection-authority"))
+PROPUBLICA = str(model.mint("actor", "propublica"))
+NORTHPOINTE = str(model.mint("actor", "northpointe"))
+INC_CLEARVIEW = str(model.mint("incident", "hg-2022-001"))
+INC_OPENAI = str(model.mint("incident", "hg-2023-013"))
+INC_COMPAS = str(model.mint("incident", "hg-2016-001"))
 
-def fixture_store(graph: str = "curated") -> Store:
-    """A fresh in-memory store holding the network fixture in one named graph."""
+
+def fixture_store(graph: str = "curated", fixture: Path = FIXTURE) -> Store:
+    """A fresh in-memory store holding a network fixture in one named graph."""
     store = Store.open("memory")
     store.ox.load(
-        path=str(FIXTURE),
+        path=str(fixture),
         format=ox.RdfFormat.TURTLE,
         to_graph=ox.NamedNode(str(model.named_graph(graph))),
     )

@@ -126,6 +126,8 @@ def _palantir_partners(rows: list[Row], store: Store) -> None:
     shared = party_to(PALANTIR) & party_to(ICE)
     assert shared
     assert num(by_actor[ICE]["sharedIncidents"]) == len(shared)
+    # Mijente exposed the FALCON affidavit: outside the incident, named as its reporter.
+    assert by_actor[iri("actor/mijente")]["roles"].value == "reported by"
 
 
 @check("03-harmed-groups-per-threat-pattern")

@@ -6,15 +6,22 @@ import pyoxigraph as ox
 
 from graph import io, model
 from graph.ingest import import_graph
-from graph.network_build import NetworkCache, build_network, store_generation
+from graph.network_build import NetworkCache, build_network, outside_only, store_generation
 from tests.graph.network_data import (
+    CLEARVIEW,
     COMMUNITIES,
     DHS,
+    GARANTE,
     ICE,
     IMMIGRATIONOS,
     INC_2017,
     INC_2026,
+    INC_CLEARVIEW,
+    INC_COMPAS,
+    INC_OPENAI,
+    OUTSIDE_FIXTURE,
     PALANTIR,
+    PROPUBLICA,
     ROOT,
     UNKNOWN_DEV,
     fixture_store,
@@ -110,3 +117,12 @@ def test_cache_returns_the_same_network_until_the_store_changes() -> None:
 def test_cache_keeps_stores_apart() -> None:
     cache, a, b = NetworkCache(), fixture_store(), fixture_store()
     assert cache.get(a) is not cache.get(b)
+
+
+def test_oversight_and_reporting_are_roles_outside_the_incident() -> None:
+    g = build_network(fixture_store(fixture=OUTSIDE_FIXTURE)).graph
+    assert g.edges[GARANTE, INC_CLEARVIEW]["roles"] == ("oversight",)
+    assert g.edges[GARANTE, INC_OPENAI]["roles"] == ("oversight",)
+    assert g.edges[PROPUBLICA, INC_COMPAS]["roles"] == ("reported",)
+    assert outside_only(g.edges[PROPUBLICA, INC_COMPAS])
+    assert not outside_only(g.edges[CLEARVIEW, INC_CLEARVIEW])

@@ -10,12 +10,20 @@ from graph.network import Filters
 from graph.network_build import build_network
 from graph.paths import find_paths, path_view, steps
 from tests.graph.network_data import (
+    CLEARVIEW,
     DHS,
+    GARANTE,
     ICE,
     IMMIGRATIONOS,
     INC_2017,
     INC_2026,
+    INC_CLEARVIEW,
+    INC_OPENAI,
+    NORTHPOINTE,
+    OPENAI,
+    OUTSIDE_FIXTURE,
     PALANTIR,
+    PROPUBLICA,
     RECRUITMENT_TOOL,
     UNKNOWN_DEV,
     fixture_store,
@@ -147,3 +155,37 @@ def test_path_errors(g: nx.Graph) -> None:
         find_paths(g, PALANTIR, PALANTIR)
     with pytest.raises(BadRequest):
         find_paths(g, PALANTIR, ICE, max_hops=0)
+
+
+@pytest.fixture
+def outside() -> nx.Graph:
+    return build_network(fixture_store(fixture=OUTSIDE_FIXTURE)).graph
+
+
+def test_paths_do_not_go_through_a_regulator_by_default(outside: nx.Graph) -> None:
+    """Regression: a regulator that fined two unrelated companies connected them."""
+    assert find_paths(outside, CLEARVIEW, OPENAI, max_hops=6) == []
+    (path,) = find_paths(outside, CLEARVIEW, OPENAI, through_outside=True)
+    assert path.nodes == (CLEARVIEW, INC_CLEARVIEW, GARANTE, INC_OPENAI, OPENAI)
+    first, second = (h.sentence for h in path.hops)
+    assert first.startswith(
+        "Clearview AI developed and deployed Clearview AI facial recognition; "
+        "Italian Data Protection Authority acted on it (oversight) (HG-2022-001, confirmed,"
+    )
+    assert second.startswith(
+        "Italian Data Protection Authority acted on (oversight) an incident in which "
+        "OpenAI developed and deployed ChatGPT (HG-2023-013, confirmed,"
+    )
+
+
+def test_a_path_may_start_or_end_at_an_authority_or_a_reporter(outside: nx.Graph) -> None:
+    (path,) = find_paths(outside, GARANTE, OPENAI)
+    assert path.nodes == (GARANTE, INC_OPENAI, OPENAI)
+    (path,) = find_paths(outside, NORTHPOINTE, PROPUBLICA)
+    assert path.hops[0].sentence.startswith(
+        "Northpointe developed COMPAS, reported by ProPublica (HG-2016-001, disputed,"
+    )
+    (path,) = find_paths(outside, PROPUBLICA, NORTHPOINTE)
+    assert path.hops[0].sentence.startswith(
+        "ProPublica reported an incident in which Northpointe developed COMPAS"
+    )
