@@ -53,6 +53,9 @@ from graph.terms import RdfTriple, to_quads
 VOID = Namespace("http://rdfs.org/ns/void#")
 _DATETIME = URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
 #: How deep blank-node structures under an incident are followed when deleting it.
+#: How far :func:`_store_context` follows references into the store (as closure does).
+MAX_CONTEXT_DEPTH = 6
+_VOCAB = str(model.VOCAB)
 MAX_BNODE_DEPTH = 8
 #: What is kept of an already-stored *incident* referenced by incoming data.
 _INCIDENT_STUB = (RDF.type, DCTERMS.identifier, DCTERMS.title)
@@ -192,31 +195,38 @@ def _is_incident(store: Store, iri: URIRef, graph: URIRef) -> bool:
 
 
 def _store_context(store: Store, incoming: Graph, incidents: set[Node]) -> Graph:
-    """What incoming data references that lives in the store: by subject lookups only."""
+    """What incoming data references that lives in the store: by subject lookups only.
+
+    Walks forward from what the incoming data references (and re-describes), taking
+    each stored resource's full description, like :func:`graph.validation.closure`
+    does within one graph: a stored system's developer, that developer's parent
+    organisation, an unknown's note. Other incidents contribute only their stub
+    (type, identifier, title). The walk is bounded by the incoming incidents'
+    closure, never by the size of the store.
+    """
     described = {s for s in incoming.subjects() if isinstance(s, URIRef)}
     referenced = {
         o for p, o in incoming.predicate_objects() if isinstance(o, URIRef) and p != RDF.type
     }
     context = Graph()
-    seen: set[URIRef] = set()
-    # Shared entities the import re-describes are merged with their stored triples.
-    for iri in sorted((referenced - described) | (described - incidents), key=str):
-        if _is_local_part(iri, incidents) or iri.startswith(str(model.VOCAB)):
-            continue
-        seen.add(iri)
-        triples = _stored_triples(store, iri)
-        if (iri, RDF.type, model.HG.Incident) in triples:
-            triples = {t for t in triples if t[1] in _INCIDENT_STUB}
-        for t in triples:
-            context.add(t)
-    # One step further, only types and labels (e.g. an actor's parent organisation).
-    for o in sorted({o for o in context.objects() if isinstance(o, URIRef)} - seen, key=str):
-        if o in described or o.startswith(str(model.VOCAB)):
-            continue
-        for p in (RDF.type, RDFS.label):
-            for s, p2, o2, g in store.quads(o, p):
-                if g not in _SKIPPED_GRAPHS:
-                    context.add((s, p2, o2))
+    seen: set[Node] = set(incidents)
+    frontier = sorted((referenced - described) | (described - incidents), key=str)
+    for _ in range(MAX_CONTEXT_DEPTH):
+        following: set[URIRef] = set()
+        for iri in frontier:
+            if iri in seen or _is_local_part(iri, incidents) or iri.startswith(_VOCAB):
+                continue
+            seen.add(iri)
+            triples = _stored_triples(store, iri)
+            if (iri, RDF.type, model.HG.Incident) in triples:
+                triples = {t for t in triples if t[1] in _INCIDENT_STUB}
+            for t in triples:
+                context.add(t)
+                if isinstance(t[2], URIRef) and t[1] != RDF.type:
+                    following.add(t[2])
+        frontier = sorted(following - seen, key=str)
+        if not frontier:
+            break
     return context
 
 

@@ -257,3 +257,33 @@ def test_local_parts_are_found_by_prefix_lookup_among_many_incidents() -> None:
         URIRef("https://w3id.org/harmgraph/id/incident/aiid-4200/event/1"),
         {model.mint("incident", "aiid-42")},
     )
+
+
+def test_new_incident_naming_a_stored_system_with_an_unknown_developer_is_accepted(
+    store: Store,
+) -> None:
+    """Regression: two steps into the store only types and labels were fetched, so a
+    stored system's hg:Unknown developer lacked its skos:note and failed its shape."""
+    validation = pytest.importorskip("graph.validation")
+    validator = validation.get_validator()
+    data = io.parse(CURATED)
+    assert isinstance(data, Graph)
+    import_graph(store, data, graph_name="curated", source=CURATED.name, validator=validator)
+    old, new = model.mint("incident", "INC-26-0068"), model.mint("incident", "HG-TEST-001")
+    system = model.mint("system", "ICE AI recruitment tool")
+    assert (system, model.HG.developer, None) in data
+    copy = Graph()
+    for s, p, o in data:
+        if s == old:
+            copy.add((new, p, o))
+    copy.set((new, DCTERMS.identifier, Literal("HG-TEST-001")))
+    copy.remove((new, model.HG.timelineEvent, None))
+    copy.remove((new, model.HG.outcome, None))
+    copy.remove((new, model.HG.aiSystem, None))
+    copy.add((new, model.HG.aiSystem, system))
+    for role in (model.HG.developer, model.HG.harmedGroup, model.HG.deployer):
+        for o in list(copy.objects(new, role)):
+            if str(o).startswith(f"{old}/"):
+                copy.remove((new, role, o))
+    summary = import_graph(store, copy, graph_name="curated", source="copy", validator=validator)
+    assert summary.incidents_added == 1
