@@ -83,6 +83,7 @@ class Validator:
         # pyshacl adds two system triples to the shapes graph on every run; runs are
         # serialised so concurrent callers never see the graph change under them.
         self._lock = threading.Lock()
+        self._concepts = set(self._vocab.subjects())
         self._gate: Gate | None = None
 
     @property
@@ -129,10 +130,15 @@ class Validator:
         True
         """
         merged = Graph()
-        merged += self._vocab
         triples = data.quads() if isinstance(data, Dataset) else data
         for s, p, o, *_ in triples:
             merged.add((s, p, o))
+        # Only the vocabulary concepts the data uses: the shapes read a concept's own
+        # triples (type, scheme), and copying the whole vocabulary cost half of a
+        # single-incident write.
+        for concept in {o for o in merged.objects() if o in self._concepts}:
+            for t in self._vocab.triples((concept, None, None)):
+                merged.add(t)
         with self._lock:
             run = _Run(
                 DataGraph.from_rdflib(merged), shacl_graph=self._shapes, options=dict(_OPTIONS)
