@@ -41,5 +41,10 @@ typecheck: install
 unit: install
 	$(BIN)/python -m pytest
 
+## Benchmarks against the peers (quick mode: 1k and 10k incidents); see docs/performance.md.
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m bench.run --quick
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
