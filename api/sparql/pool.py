@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -81,7 +82,9 @@ class ThreadExecutor:
 
 
 #: Times a worker opens a fresh read-only view and retries after a storage error.
-READ_ATTEMPTS = 3
+READ_ATTEMPTS = 5
+#: Seconds before the first retry; doubled for each further one (0.3 s in all).
+RETRY_BACKOFF = 0.02
 
 
 def _worker_main(conn: Connection, path: str) -> None:
@@ -94,7 +97,9 @@ def _worker_main(conn: Connection, path: str) -> None:
         except (EOFError, KeyboardInterrupt):
             return
         reply: tuple[str, Any] = ("crash", "no attempt was made")
-        for _attempt in range(READ_ATTEMPTS):
+        for attempt in range(READ_ATTEMPTS):
+            if attempt:
+                time.sleep(RETRY_BACKOFF * 2 ** (attempt - 1))  # let a compaction finish
             try:
                 if store is None or generation != opened:
                     store, opened = _open_read_only(path), generation

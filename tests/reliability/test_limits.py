@@ -127,6 +127,7 @@ def test_timed_out_queries_waiting_for_a_thread_are_dropped_not_run_later() -> N
         ("max_concurrent_requests", 32),
         ("max_queued_requests", 64),
         ("max_query_length", 100_000),
+        ("max_query_depth", 100),
         ("query_timeout", 10.0),
         ("max_rows", 10_000),
         ("max_upload_bytes", 20 * 1024 * 1024),
