@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from graph.errors import InvalidQuery, RemoteStoreUnavailable, RemoteTimeout
+from graph.errors import InvalidQuery, RemoteStoreUnavailable, RemoteTimeout, StoreError
 
 #: Longest query sent with GET (servers commonly cap request lines near 8 KiB).
 MAX_GET_URL = 4000
@@ -174,6 +174,12 @@ class SparqlHttp:
             last = attempt == len(pauses)
             try:
                 response = self._client.send(request, stream=True)
+            except RuntimeError:
+                if not self._client.is_closed:
+                    raise
+                # As the embedded store does once closed (another thread may close it).
+                where = redact(str(request.url.copy_with(query=None)))
+                raise StoreError(f"the store {where} is closed") from None
             except httpx.TimeoutException:
                 raise self.timed_out(request.url) from None
             except httpx.TransportError as err:

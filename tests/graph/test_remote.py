@@ -192,6 +192,16 @@ def test_error_positions_are_in_the_callers_text(oxigraph_url: str) -> None:
     assert (info.value.line, info.value.column) == (2, 10)
 
 
+def test_a_closed_remote_store_raises_store_error_like_the_embedded_one(oxigraph_url: str) -> None:
+    # It raised httpx's RuntimeError, which the quality report's background thread
+    # (it stops quietly on a HarmgraphError once the store is closed) did not catch.
+    store = _remote(oxigraph_url)
+    store.close()
+    for use in (store.count, lambda: store.update("CLEAR ALL"), lambda: list(store.quads())):
+        with pytest.raises(StoreError, match="is closed"):
+            use()
+
+
 def test_values_go_into_the_where_group_not_the_construct_template() -> None:
     a = ox.NamedNode("http://e/a")
     text = with_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": a})
