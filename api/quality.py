@@ -153,6 +153,8 @@ class QualityCache:
             except _Cancelled:
                 raise
             except Exception as err:  # a background thread: log it, and say so on the page
+                if self._closed:  # the app stopped and its store went away under us
+                    return
                 log.exception("the data-quality report failed")
                 with self._lock:
                     self._failed = (version, str(err) or type(err).__name__)

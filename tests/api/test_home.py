@@ -11,6 +11,10 @@ from api.main import create_app
 from graph.settings import Settings
 from graph.store import Store
 from tests.api.ld_store import loaded_store
+from tests.backends import fresh_store
+
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -63,7 +67,7 @@ def test_home_html_links_to_everything(store: Store) -> None:
 
 
 def test_empty_store_has_a_home_page() -> None:
-    with Store.open("memory") as empty, _client(empty) as client:
+    with fresh_store() as empty, _client(empty) as client:
         home = client.get("/index.json").json()
     assert home["counts"]["incidents"] == 0
     assert home["modified"] is None

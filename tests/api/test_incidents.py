@@ -12,6 +12,9 @@ from graph.store import Store
 from tests.api.conftest import Serve
 from tests.api.stores import SYNTHETIC, TOKEN, app_for, curated_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 IRI = "https://w3id.org/harmgraph/id/incident/syn-api-1"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 TURTLE = {**AUTH, "Content-Type": "text/turtle"}

@@ -12,11 +12,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.quality import QualityCache, validating
+from api.quality import Pending, QualityCache, validating
+from graph.errors import StoreError
 from graph.quality import QualitySummary
 from graph.settings import Settings
 from graph.store import Store
 from tests.graph.quality_data import WARNED, quality_store
+
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SETTINGS = Settings(store="memory")
@@ -153,3 +157,24 @@ def test_a_changed_store_is_validated_again(ready: TestClient) -> None:
     assert app.state.quality.wait(60)  # type: ignore[attr-defined]
     data = ready.get("/quality.json").json()
     assert data["summary"]["results"]["Violation"] == 1  # severity is required
+
+
+def test_a_store_closed_while_the_app_stops_is_not_a_failed_report(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # On a remote store the report was still computing when the test closed the store
+    # after the app stopped: each time, "the data-quality report failed" with a traceback.
+    release = threading.Event()
+
+    def cut_off(store: Store, progress: object) -> QualitySummary:
+        assert release.wait(30)
+        raise StoreError(f"the store {store.location} is closed")
+
+    store = quality_store()
+    cache = QualityCache(cut_off)
+    cache.start(store)
+    cache.close()  # the app's shutdown
+    release.set()
+    assert cache.wait(30)
+    assert not [r for r in caplog.records if r.name == "harmgraph.api.quality"]
+    assert isinstance(cache.get(store), Pending)  # nothing failed, nothing computed

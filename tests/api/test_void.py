@@ -14,6 +14,9 @@ from graph import model
 from graph.void import CC_BY, CC_BY_SA, DUMPS
 from tests.api.stores import SYNTHETIC, app_for, curated_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 DATASET = URIRef("https://w3id.org/harmgraph/.well-known/void#dataset")
 
 

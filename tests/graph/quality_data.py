@@ -17,6 +17,7 @@ from graph import model
 from graph.settings import PROJECT_ROOT
 from graph.store import Store
 from graph.terms import to_quads
+from tests.backends import fresh_store
 
 DATA = Path(__file__).parent.parent / "data"
 COMPLETE = "https://w3id.org/harmgraph/id/incident/inc-26-0068"
@@ -28,8 +29,8 @@ def _load(store: Store, path: Path, graph: str) -> None:
 
 
 def quality_store() -> Store:
-    """A fresh in-memory store with the two incidents and the vocabularies."""
-    store = Store.open("memory")
+    """A fresh store of the active backend with the two incidents and the vocabularies."""
+    store = fresh_store()
     for path in sorted((PROJECT_ROOT / "data" / "vocab").glob("*.ttl")):
         _load(store, path, str(model.VOCAB_GRAPH))
     _load(

@@ -10,6 +10,9 @@ from graph import describe
 from graph.errors import NotFound
 from tests.api.ld_store import INCIDENT, PALANTIR, loaded_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 ICE = "https://w3id.org/harmgraph/id/actor/us-immigration-and-customs-enforcement"
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.overview import CC_BY, CC_BY_SA, overview
 from tests.api.ld_store import loaded_store
+
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 def test_counts_and_licence_follow_the_data() -> None:

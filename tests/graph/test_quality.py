@@ -8,6 +8,9 @@ from graph.quality import QualitySummary, quality_summary, validate_store
 from graph.validation import get_validator
 from tests.graph.quality_data import COMPLETE, WARNED, quality_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @pytest.fixture
 def summary() -> QualitySummary:
