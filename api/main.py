@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import assets, drawing, editor, errors, limits
-from api.quality import QualityCache, validating
+from api.quality import QualityCache
+from api.quality_process import validating_apart
 from api.routes import (
     apidocs,
     dumps,
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = store
     app.state.queries = executor
     app.state.networks = NetworkCache()  # the explorer's networks, rebuilt when the store changes
-    app.state.quality = QualityCache(validating(settings))  # /quality, per store version
+    app.state.quality = QualityCache(validating_apart(settings))  # /quality, per version
     errors.install(app)
     editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
     drawing.install(app)  # before assets: /static/vendor/vis is inside /static

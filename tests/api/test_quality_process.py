@@ -1,0 +1,77 @@
+"""The data-quality report computed in a child process (api/quality_process.py), on an
+on-disk store with one complete incident and one with Warnings (the files of
+tests/graph/quality_data.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+import graph.quality
+from api.quality import validating
+from api.quality_process import validating_apart
+from graph import model
+from graph.settings import PROJECT_ROOT, Settings
+from graph.store import Store
+from graph.terms import to_quads
+
+DATA = Path(__file__).parent.parent / "data"
+SETTINGS = Settings(store="memory")
+
+
+class Stop(Exception):
+    """Raised by a progress callback to cancel the computation."""
+
+
+def _store(path: Path) -> Store:
+    store = Store.open(path)
+    files = [
+        (p, model.VOCAB_GRAPH) for p in sorted((PROJECT_ROOT / "data" / "vocab").glob("*.ttl"))
+    ]
+    files.append(
+        (DATA / "shapes" / "valid" / "inc-26-0068-complete.ttl", model.named_graph("curated"))
+    )
+    files.append((DATA / "quality" / "warned-incident.ttl", model.named_graph("aiid")))
+    for file, name in files:
+        store.extend(to_quads(Graph().parse(file, format="turtle"), ox.NamedNode(str(name))))
+    store.ox.flush()
+    return store
+
+
+def test_the_child_gives_the_summary_the_thread_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _store(tmp_path / "store") as store:
+        expected = validating(SETTINGS)(store, lambda done, total: None)
+        seen: list[tuple[int, int]] = []
+
+        def nowhere(*args: object) -> None:
+            raise AssertionError("validated in the server process")
+
+        # The spawned child imports graph.quality afresh: only this process is patched.
+        monkeypatch.setattr(graph.quality, "validate_store", nowhere)
+        summary = validating_apart(SETTINGS)(store, lambda done, total: seen.append((done, total)))
+    assert summary.incidents == expected.incidents == 2
+    assert summary.by_severity == expected.by_severity
+    assert summary.complete == expected.complete == 1
+    assert seen[0] == (0, 2) and seen[-1] == (2, 2)
+
+
+def test_a_progress_callback_that_raises_stops_the_child(tmp_path: Path) -> None:
+    def cancel(done: int, total: int) -> None:
+        raise Stop
+
+    with _store(tmp_path / "store") as store, pytest.raises(Stop):
+        validating_apart(SETTINGS)(store, cancel)
+
+
+def test_an_in_memory_store_is_validated_in_the_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_child(*args: object) -> None:
+        raise AssertionError("an in-memory store cannot be opened by another process")
+
+    monkeypatch.setattr("api.quality_process._in_child", no_child)
+    summary = validating_apart(SETTINGS)(Store.open("memory"), lambda done, total: None)
+    assert summary.incidents == 0
