@@ -51,7 +51,7 @@ def fresh_store(settings: Settings | None = None) -> Store:
 class OxigraphServer:
     """``oxigraph serve`` on a free 127.0.0.1 port, polled until it answers."""
 
-    def __init__(self, location: Path | None = None) -> None:
+    def __init__(self, location: Path | None = None, *, union_default: bool = False) -> None:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
@@ -59,6 +59,8 @@ class OxigraphServer:
         command = [str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{self.port}"]
         if location is not None:
             command += ["--location", str(location)]
+        if union_default:
+            command.append("--union-default-graph")
         self.process = subprocess.Popen(  # noqa: S603 - our own venv's oxigraph binary
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )

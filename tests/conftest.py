@@ -10,6 +10,7 @@ their own store.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from graph.importers.aiid import load_snapshot
 from graph.importers.topaithreats import import_pages
 from graph.registry import REGISTRY_GRAPH, get_registry
 from graph.resolve import resolve
-from graph.settings import PROJECT_ROOT
+from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import graph_name, to_quads
 from tests.backends import BACKENDS, OxigraphServer, activate
@@ -90,6 +91,37 @@ def oxigraph_url() -> Iterator[str]:
     server = OxigraphServer()
     yield server.url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled_server_url(
+    bundled_store_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A second Oxigraph server holding the bundled data on disk; read it only.
+
+    It serves a copy of ``bundled_store_path`` (pyoxigraph and the server share the
+    on-disk format: no upload, about a second) with ``--location`` and
+    ``--union-default-graph``, so the on-disk server and the engine-side union
+    default graph (``HARMGRAPH_STORE_UNION_DEFAULT_GRAPH``, as on Virtuoso, GraphDB
+    and Neptune) are covered; the session's main server covers the in-memory server
+    with the union sent as a protocol dataset.
+    """
+    location = tmp_path_factory.mktemp("bundled-server") / "store"
+    shutil.copytree(bundled_store_path, location)
+    server = OxigraphServer(location, union_default=True)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def bundled(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The bundled data on the active backend: ``bundled_store``, or the on-disk server."""
+    if backend == "embedded":
+        yield request.getfixturevalue("bundled_store")
+        return
+    url: str = request.getfixturevalue("bundled_server_url")
+    with Store.open(url, Settings(store=url, store_union_default_graph=True)) as store:
+        yield store
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

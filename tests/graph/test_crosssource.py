@@ -11,6 +11,9 @@ from graph.model import HG, mint
 from graph.names import name_key
 from graph.store import Store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 CROSS_SOURCE_DEPLOYERS = """
 SELECT ?deployer (COUNT(DISTINCT ?dataset) AS ?datasets) (SAMPLE(?i) AS ?one) (SAMPLE(?j) AS ?two)
 WHERE {
@@ -47,31 +50,31 @@ def _actors_named(store: Store, names: list[str]) -> set[URIRef]:
 
 
 @pytest.mark.parametrize("actor", sorted(ONE_ACTOR))
-def test_one_node_per_actor(bundled_store: Store, actor: str) -> None:
-    assert len(_actors_named(bundled_store, ONE_ACTOR[actor])) == 1
+def test_one_node_per_actor(bundled: Store, actor: str) -> None:
+    assert len(_actors_named(bundled, ONE_ACTOR[actor])) == 1
 
 
-def test_no_actor_has_two_labels(bundled_store: Store) -> None:
-    assert not bool(bundled_store.query(NO_SECOND_LABEL))
+def test_no_actor_has_two_labels(bundled: Store) -> None:
+    assert not bool(bundled.query(NO_SECOND_LABEL))
 
 
-def test_incidents_of_different_sources_share_a_deployer(bundled_store: Store) -> None:
-    rows = list(bundled_store.select(CROSS_SOURCE_DEPLOYERS))
+def test_incidents_of_different_sources_share_a_deployer(bundled: Store) -> None:
+    rows = list(bundled.select(CROSS_SOURCE_DEPLOYERS))
     shared = {row["deployer"].value for row in rows if isinstance(row["deployer"], ox.NamedNode)}
     assert str(mint("actor", "us-immigration-and-customs-enforcement")) in shared
     assert str(mint("actor", "openai")) in shared
 
 
-def test_merges_are_explained(bundled_store: Store) -> None:
+def test_merges_are_explained(bundled: Store) -> None:
     dhs = mint("actor", "us-department-of-homeland-security")
     variant = mint("actor", "united-states-department-of-homeland-security")
-    assert next(bundled_store.quads(dhs, HG.resolvedFrom, variant), None) is not None
-    rules = {str(o) for _, _, o, _ in bundled_store.quads(variant, HG.resolutionRule)}
+    assert next(bundled.quads(dhs, HG.resolvedFrom, variant), None) is not None
+    rules = {str(o) for _, _, o, _ in bundled.quads(variant, HG.resolutionRule)}
     assert rules == {"aiid-slug"}
-    assert next(bundled_store.quads(variant, RDF.type), None) is None
+    assert next(bundled.quads(variant, RDF.type), None) is None
 
 
-def test_harmed_groups_have_broader_groups(bundled_store: Store) -> None:
+def test_harmed_groups_have_broader_groups(bundled: Store) -> None:
     for narrow, broad in (
         ("ice-job-applicants", "job-applicants"),
         ("tesla-drivers", "drivers"),
@@ -79,13 +82,11 @@ def test_harmed_groups_have_broader_groups(bundled_store: Store) -> None:
         ("general-public-of-the-united-states", "general-public"),
     ):
         triple = (mint("group", narrow), SKOS.broader, mint("group", broad))
-        assert next(bundled_store.quads(*triple), None) is not None, narrow
-    labels = {
-        str(o) for *_, o, _ in bundled_store.quads(mint("group", "job-applicants"), RDFS.label)
-    }
+        assert next(bundled.quads(*triple), None) is not None, narrow
+    labels = {str(o) for *_, o, _ in bundled.quads(mint("group", "job-applicants"), RDFS.label)}
     assert labels == {"Job applicants"}
 
 
-def test_an_organisation_listed_as_harmed_denotes_the_actor(bundled_store: Store) -> None:
+def test_an_organisation_listed_as_harmed_denotes_the_actor(bundled: Store) -> None:
     triple = (mint("group", "microsoft"), HG.denotesActor, mint("actor", "microsoft"))
-    assert next(bundled_store.quads(*triple), None) is not None
+    assert next(bundled.quads(*triple), None) is not None
