@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from graph import model
 from graph.store import Store
+from tests.backends import fresh_store
 
 FIXTURE = Path(__file__).parent.parent / "data" / "network" / "palantir-ice.ttl"
 ROOT = Path(__file__).parent.parent.parent
@@ -39,12 +40,17 @@ INC_OPENAI = str(model.mint("incident", "hg-2023-013"))
 INC_COMPAS = str(model.mint("incident", "hg-2016-001"))
 
 
-def fixture_store(graph: str = "curated", fixture: Path = FIXTURE) -> Store:
-    """A fresh in-memory store holding a network fixture in one named graph."""
-    store = Store.open("memory")
-    store.ox.load(
-        path=str(fixture),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode(str(model.named_graph(graph))),
+def load(store: Store, fixture: Path, graph: str) -> None:
+    """Add a Turtle fixture to one named graph of ``store`` (any backend)."""
+    target = ox.NamedNode(str(model.named_graph(graph)))
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, target)
+        for q in ox.parse(path=str(fixture), format=ox.RdfFormat.TURTLE)
     )
+
+
+def fixture_store(graph: str = "curated", fixture: Path = FIXTURE) -> Store:
+    """A fresh store of the active backend holding a network fixture in one named graph."""
+    store = fresh_store()
+    load(store, fixture, graph)
     return store

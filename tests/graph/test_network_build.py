@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import pytest
 
 from graph import io, model
 from graph.ingest import import_graph
@@ -25,7 +25,11 @@ from tests.graph.network_data import (
     ROOT,
     UNKNOWN_DEV,
     fixture_store,
+    load,
 )
+
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
 
 
 class Accept:
@@ -82,11 +86,7 @@ def test_edges_are_roles_and_links_never_incident_to_incident() -> None:
 
 def test_datasets_are_the_named_graphs_a_node_is_in() -> None:
     store = fixture_store("curated")
-    store.ox.load(
-        path=str(ROOT / "tests/data/network/palantir-ice.ttl"),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode(str(model.named_graph("topaithreats"))),
-    )
+    load(store, ROOT / "tests/data/network/palantir-ice.ttl", "topaithreats")
     g = build_network(store).graph
     assert g.nodes[INC_2026]["datasets"] == ("curated", "topaithreats")
 
