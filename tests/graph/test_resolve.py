@@ -14,11 +14,14 @@ from graph.registry import Registry, get_registry
 from graph.resolve import resolve
 from graph.store import Store
 from graph.terms import graph_name, to_quads
+from tests.backends import fresh_store
 
 DATA = Path(__file__).parents[1] / "data" / "entities"
 DHS = mint("actor", "us-department-of-homeland-security")
 ICE = mint("actor", "us-immigration-and-customs-enforcement")
 PALANTIR = mint("actor", "palantir")
+#: The tests that read or write a store run on each backend (tests/backends.py).
+ON_EACH_BACKEND = pytest.mark.usefixtures("backend")
 
 
 @pytest.fixture
@@ -108,11 +111,12 @@ def test_harmed_groups_get_broader_groups_and_actor_links(registry: Registry) ->
 
 
 def _store_with(triples: Graph, graph: str = "curated") -> Store:
-    store = Store.open("memory")
+    store = fresh_store()
     store.extend(to_quads(triples, graph_name(str(named_graph(graph)))))
     return store
 
 
+@ON_EACH_BACKEND
 def test_existing_actor_in_store_keeps_its_label() -> None:
     acme = mint("actor", "acme-widgets")
     stored = (
@@ -126,6 +130,7 @@ def test_existing_actor_in_store_keeps_its_label() -> None:
     assert (acme, SKOS.altLabel, Literal("ACME Wdgts")) in incoming
 
 
+@ON_EACH_BACKEND
 def test_same_label_as_an_actor_in_the_store_merges() -> None:
     acme, other = mint("actor", "acme-widgets"), mint("actor", "acme-widgets-2")
     stored = (
@@ -138,6 +143,7 @@ def test_same_label_as_an_actor_in_the_store_merges() -> None:
     assert [(m.new, m.rule) for m in resolution.merges] == [(acme, "store-label")]
 
 
+@ON_EACH_BACKEND
 def test_import_graph_resolves_before_validating() -> None:
     class Accept:
         def validate(self, data: Graph) -> object:
@@ -147,7 +153,7 @@ def test_import_graph_resolves_before_validating() -> None:
 
         check = validate  # the validator's method is being renamed (graph/ingest.py)
 
-    store = Store.open("memory")
+    store = fresh_store()
     summary = import_graph(
         store, _incoming("incoming-aiid.ttl"), graph_name="aiid", source="t", validator=Accept()
     )
