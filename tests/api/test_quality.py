@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -17,6 +19,7 @@ from graph.errors import StoreError
 from graph.quality import QualitySummary
 from graph.settings import Settings
 from graph.store import Store
+from tests.api.conftest import Serve
 from tests.graph.quality_data import WARNED, quality_store
 
 #: Every test here runs on each store backend (tests/backends.py).
@@ -178,3 +181,30 @@ def test_a_store_closed_while_the_app_stops_is_not_a_failed_report(
     assert cache.wait(30)
     assert not [r for r in caplog.records if r.name == "harmgraph.api.quality"]
     assert isinstance(cache.get(store), Pending)  # nothing failed, nothing computed
+
+
+def test_quality_and_health_under_uvicorn_with_the_store_from_settings(
+    serve: Serve, backend: str, tmp_path: Path
+) -> None:
+    """As ``harmgraph serve`` runs: the app opens the store its settings name (an on-disk
+    directory, or ``HARMGRAPH_STORE=http://…``), computes the report, closes the store."""
+    with quality_store() as loaded:
+        quads = loaded.count()
+        location = loaded.location
+        if backend == "embedded":
+            location = str(tmp_path / "store")
+            with Store.open(location) as disk:
+                disk.extend(loaded.ox.quads_for_pattern(None, None, None, None))
+    app = create_app(Settings(store=location))
+    base = serve(app)
+    health = httpx.get(f"{base}/-/health")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "store": location, "quads": quads}
+    assert app.state.quality.wait(60)
+    data = httpx.get(f"{base}/quality.json").json()
+    assert data["status"] == "ready"
+    assert (data["summary"]["incidents"], data["summary"]["complete"]) == (2, 1)
+    assert [i["identifier"] for i in data["incidents"]] == ["TEST-WARNED", "INC-26-0068"]
+    page = httpx.get(f"{base}/quality?severity=Warning", headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert "TEST-WARNED" in page.text and "INC-26-0068" not in page.text
