@@ -19,6 +19,8 @@ from api.sparql.lexer import Token, tokenize
 from graph.errors import Forbidden, LimitExceeded
 
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_OPENING = frozenset("{([")
+_CLOSING = frozenset("})]")
 
 
 @dataclass
@@ -73,42 +75,50 @@ def analyse(
     in_modify = False
     skip = 0
     for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.kind == "punct" and tok.text in "{}":
-            depth += 1 if tok.text == "{" else -1
-        if tok.kind == "punct" and tok.text in "{([":
-            nesting += 1
-            result.depth = max(result.depth, nesting)
-        elif tok.kind == "punct" and tok.text in "})]":
-            nesting -= 1
-        if tok.is_word("SERVICE", "LOAD"):
-            target = nxt.is_word("SILENT") if nxt else False
-            arg = tokens[i + 2] if target and i + 2 < len(tokens) else nxt
-            result.remote.append((tok.text.upper(), _resolve(arg, declared, base)))
-        if tok.is_word("PREFIX") and nxt and nxt.kind == "pname" and i + 2 < len(tokens):
-            declared[nxt.text] = _resolve(tokens[i + 2], {}, base) or ""
-            skip = 3
-        elif tok.is_word("BASE") and nxt and nxt.kind == "iri":
-            base = _resolve(nxt, {}, base)
-            skip = 2
-        elif tok.is_word("FROM"):
-            result.has_dataset = True
+        kind, text = tok.kind, tok.text
+        # Keywords are compared upper-cased once per token: every query is analysed
+        # before it runs, so this loop is on the endpoint's per-request path.
+        word = text.upper() if kind == "word" else ""
+        if kind == "punct":
+            if text == "{":
+                depth += 1
+            elif text == "}":
+                depth -= 1
+            if text in _OPENING:
+                nesting += 1
+                result.depth = max(result.depth, nesting)
+            elif text in _CLOSING:
+                nesting -= 1
+        elif word:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if word in ("SERVICE", "LOAD"):
+                target = nxt.is_word("SILENT") if nxt else False
+                arg = tokens[i + 2] if target and i + 2 < len(tokens) else nxt
+                result.remote.append((word, _resolve(arg, declared, base)))
+            if word == "PREFIX" and nxt and nxt.kind == "pname" and i + 2 < len(tokens):
+                declared[nxt.text] = _resolve(tokens[i + 2], {}, base) or ""
+                skip = 3
+            elif word == "BASE" and nxt and nxt.kind == "iri":
+                base = _resolve(nxt, {}, base)
+                skip = 2
+            elif word == "FROM":
+                result.has_dataset = True
         if skip:  # prologue declarations are not part of an operation's head
             skip -= 1
             continue
-        if depth != 0 and not (tok.text == "{" and depth == 1):
+        if depth != 0 and not (text == "{" and depth == 1):
             continue
-        if result.form is None and tok.is_word(*_FORMS):
-            result.form = tok.text.upper()
-        if tok.kind == "punct" and tok.text == ";":
+        if result.form is None and word in _FORMS:
+            result.form = word
+        if kind == "punct" and text == ";":
             op_head, in_modify = [], False
             continue
-        if tok.is_word("USING", "WITH"):
+        if word in ("USING", "WITH"):
             result.has_using_or_with = True
         op_head.append(tok)
         if len(op_head) == 2 and op_head[0].is_word("INSERT", "DELETE", "WITH"):
             in_modify = op_head[0].is_word("WITH") or op_head[1].text == "{"
-        if in_modify and tok.is_word("WHERE"):
+        if in_modify and word == "WHERE":
             result.modify_where.append(tok.start)
             in_modify = False
     return result

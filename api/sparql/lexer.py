@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Kind = Literal["iri", "string", "var", "pname", "bnode", "word", "number", "punct"]
 
@@ -39,12 +38,17 @@ _PATTERNS: list[tuple[Kind | None, str]] = [
     ("punct", r"\^\^|&&|\|\||!=|<=|>=|."),
 ]
 _LEXER = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.DOTALL)
+#: The kind of each named group (None: white space and comments, dropped).
+_KINDS = {f"g{i}": kind for i, (kind, _) in enumerate(_PATTERNS)}
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Token:
-    """One lexical token: its kind, its text and where it starts in the source."""
+class Token(NamedTuple):
+    """One lexical token: its kind, its text and where it starts in the source.
+
+    A named tuple, not a dataclass: the endpoint lexes every query before it runs,
+    and building frozen dataclasses was most of that time.
+    """
 
     kind: Kind
     text: str
@@ -77,7 +81,8 @@ def tokenize(text: str) -> Iterator[Token]:
     >>> [(t.kind, t.text) for t in tokenize("ex:SERVICE ?load 'a''b'")]
     [('pname', 'ex:SERVICE'), ('var', '?load'), ('string', "'a'"), ('string', "'b'")]
     """
+    kinds = _KINDS
     for match in _LEXER.finditer(text):
-        kind = _PATTERNS[int((match.lastgroup or "g0")[1:])][0]
+        kind = kinds[match.lastgroup or "g0"]
         if kind is not None:
             yield Token(kind, match.group(), match.start())
