@@ -2,7 +2,8 @@
 
 One renderer, :func:`problem_response`, serves every error: a
 :class:`~graph.errors.HarmgraphError` (its status, title, detail and context
-fields), Starlette's own HTTP errors (404 for unknown paths, 405), and any other
+fields), Starlette's own HTTP errors (404 for unknown paths, 405), FastAPI's
+parameter validation errors (400 naming each parameter), and any other
 exception, which is logged with its traceback and answered as a bare 500.
 """
 
@@ -13,6 +14,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -100,6 +102,28 @@ async def http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """Render FastAPI's parameter validation errors as a 400 problem naming each parameter."""
+    assert isinstance(exc, RequestValidationError)  # noqa: S101
+    errors = [
+        {
+            "parameter": ".".join(str(part) for part in err.get("loc", ())[1:]) or "body",
+            "in": str(err.get("loc", ("request",))[0]),
+            "message": str(err.get("msg", "")),
+        }
+        for err in exc.errors()
+    ]
+    detail = "; ".join(f"{e['in']} parameter {e['parameter']!r}: {e['message']}" for e in errors)
+    return problem_response(
+        request,
+        status=400,
+        title="Invalid parameter",
+        detail=detail or "invalid request parameters",
+        slug="invalid-parameter",
+        extra={"errors": errors},
+    )
+
+
 async def internal_error(request: Request, exc: Exception) -> Response:
     """Log an unexpected exception; answer 500 without any traceback."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -116,4 +140,5 @@ def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(HarmgraphError, harmgraph_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, internal_error)

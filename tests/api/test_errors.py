@@ -108,3 +108,14 @@ def test_unknown_path_and_internal_error_pages(client: TestClient) -> None:
     problem = client.get("/boom", headers={"Accept": "application/json"})
     assert problem.json()["type"] == PROBLEM_BASE + "internal-error"
     assert "secret internals" not in problem.text
+
+
+def test_invalid_query_parameter_is_a_problem_naming_the_parameter(client: TestClient) -> None:
+    # Regression: FastAPI's own validation answered 422 application/json, not a problem.
+    answer = client.get("/search.json?q=ice&limit=lots")
+    assert answer.status_code == 400
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert problem["type"] == PROBLEM_BASE + "invalid-parameter"
+    assert problem["errors"][0]["parameter"] == "limit"
+    assert "limit" in problem["detail"]

@@ -184,9 +184,7 @@ def test_explorer_parameters_get_a_clear_answer(
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in values.items())
     response = reader.get(f"{path}?{query}")
     assert response.status_code < 500, (path, values, response.text[:300])
-    if response.status_code == 422:  # FastAPI's own parameter validation (see docs)
-        assert response.json()["detail"][0]["loc"][0] == "query"
-    elif response.status_code >= 400:
+    if response.status_code >= 400:
         assert response.headers["content-type"].startswith(
             ("application/problem+json", "text/html")
         )
