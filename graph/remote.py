@@ -139,14 +139,25 @@ class RemoteStore(Store):
         Takes the arguments of :meth:`Store.query` plus ``accept`` and ``base_iri``.
         """
         with self._response(sparql, **kwargs) as (content_type, reader):
-            yield _parse(content_type, reader)
+            try:
+                yield _parse(content_type, reader)
+            except SyntaxError as err:  # answers are parsed lazily, while the caller reads
+                raise _unparsable(err) from None
 
     def query(self, sparql: str, **kwargs: Any) -> QueryResult:
         """Run a SPARQL query on the engine (same arguments and results as :meth:`Store.query`)."""
         with self._response(sparql, **kwargs) as (content_type, reader):
-            result = _parse(content_type, reader.read())
-        if isinstance(result, RemoteTriples):
-            return _as_query_triples(result)
+            body = reader.read()
+        result = _parse(content_type, body)
+        try:
+            if isinstance(result, pyoxigraph.QuerySolutions):
+                for _ in result:  # parsed lazily: find a bad row here, not in the caller
+                    pass
+                result = _parse(content_type, body)
+            if isinstance(result, RemoteTriples):
+                return _as_query_triples(result)
+        except SyntaxError as err:
+            raise _unparsable(err) from None
         return result
 
     def count(self, graph: str | None = None) -> int:
@@ -379,8 +390,12 @@ def _parse(
         if rdf is not None and not rdf.supports_datasets:
             return RemoteTriples(reader, rdf)
     except SyntaxError as err:
-        raise StoreError(f"the remote store sent an answer that does not parse: {err}") from None
+        raise _unparsable(err) from None
     raise StoreError(f"the remote store answered in an unexpected format: {media or 'none'}")
+
+
+def _unparsable(err: SyntaxError) -> StoreError:
+    return StoreError(f"the remote store sent an answer that does not parse: {err}")
 
 
 def _as_query_triples(triples: RemoteTriples) -> pyoxigraph.QueryTriples:

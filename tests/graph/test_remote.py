@@ -210,3 +210,41 @@ def test_values_go_into_the_where_group_not_the_construct_template() -> None:
     assert sub == "SELECT ?s WHERE { VALUES (?s) { (<http://e/a>) } { SELECT ?s { ?s ?p ?o } } }"
     with pytest.raises(InvalidQuery, match="projection"):
         with_values("SELECT ?o { ?s ?p ?o }", {"s": a})
+
+
+class _NodeIdEngine(http.server.BaseHTTPRequestHandler):
+    """Answers every query as Virtuoso 7.2 does for a blank node: ``nodeID://`` labels."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        iri = '{"type": "uri", "value": "http://e/a"}'
+        row = f'{{"s": {iri}, "p": {iri}, "o": {iri}, "g": {iri}}}'
+        bad = row.replace(f'"o": {iri}', '"o": {"type": "bnode", "value": "nodeID://b10001"}')
+        head = '{"vars": ["s", "p", "o", "g"]}'
+        body = f'{{"head": {head}, "results": {{"bindings": [{row}, {bad}]}}}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_an_answer_that_fails_to_parse_part_way_is_a_store_error() -> None:
+    # Results parse lazily: the bad second row raised pyoxigraph's SyntaxError in the
+    # caller's loop (a traceback from `harmgraph validate --all` on Virtuoso).
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NodeIdEngine)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = _remote(f"http://127.0.0.1:{server.server_address[1]}")
+        for use in (
+            lambda: store.query("SELECT ?s WHERE { ?s ?p ?o }"),
+            lambda: list(store.quads()),
+            lambda: store.graphs(),
+        ):
+            with pytest.raises(StoreError, match="does not parse"):
+                use()
+    finally:
+        server.shutdown()
+        server.server_close()
