@@ -1,0 +1,247 @@
+"""Compile SHACL shapes into SPARQL SELECT queries (the write gate's fast path).
+
+Each active, targeted shape becomes one SELECT per constraint component, returning a
+``?focus`` (and, for value constraints, a ``?value``) for every violation, the way SHACL
+engines such as TopBraid's compile core constraints to SPARQL. The queries are built once
+from the shapes graph; no data ever reaches their text (terms are serialised by
+pyoxigraph). Semantics follow pyshacl without inference: ``sh:class`` and
+``sh:targetClass`` use ``rdf:type/rdfs:subClassOf*`` over the data.
+
+Supported: targets ``sh:targetClass``, ``sh:targetNode``, ``sh:targetSubjectsOf``,
+``sh:targetObjectsOf``; predicate paths; ``sh:minCount``, ``sh:maxCount``,
+``sh:class``, ``sh:datatype``, ``sh:nodeKind``, ``sh:in``, ``sh:hasValue``,
+``sh:pattern`` (a conservative subset of regular expressions on which Python and
+XPath agree, no ``sh:flags``), ``sh:minLength``, ``sh:maxLength``, ``sh:node``,
+``sh:or``, ``sh:and``, ``sh:not``, ``sh:qualifiedValueShape`` with
+``sh:qualifiedMinCount``/``sh:qualifiedMaxCount``, and nested ``sh:property`` shapes
+inside ``sh:node``/``sh:or`` with single-valued counts. A shape using anything else
+is not compiled: it is listed in :attr:`CompiledShapes.fallback` (with the reason) and
+left to pyshacl, so no constraint is ever skipped.
+
+Datatype well-formedness (an ill-typed ``"abc"^^xsd:integer``) is decided in Python
+while staging the data (:mod:`graph.shacl_staging`), with pyshacl's rules.
+
+>>> from graph.gate import violation_shapes
+>>> from graph.report import short
+>>> from graph.validation import get_validator
+>>> compiled = compile_shapes(violation_shapes(get_validator().shapes))
+>>> compiled.fallback
+()
+>>> sorted({short(q.component) for q in compiled.queries})[:3]
+['sh:ClassConstraintComponent', 'sh:DatatypeConstraintComponent', 'sh:InConstraintComponent']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from graph.report import SEVERITIES, Severity, short
+from graph.shacl_conditions import (
+    INSTANCE_OF,
+    TARGETS,
+    VALUE_PARAMS,
+    Conditions,
+    Unsupported,
+    deactivated,
+    integer,
+    term,
+)
+
+__all__ = ["CompiledShapes", "ConstraintQuery", "compile_shapes"]
+
+
+@dataclass(frozen=True)
+class ConstraintQuery:
+    """One constraint component of one shape as a SELECT of its violations.
+
+    Attributes:
+        shape: The ``sh:sourceShape`` of the results.
+        path: The ``sh:resultPath`` (None for node-level constraints).
+        component: The ``sh:sourceConstraintComponent``.
+        severity: The shape's severity.
+        message: The shape's ``sh:message`` (the first, sorted), or a generic one.
+        sparql: ``SELECT ?focus ?value``; ``?value`` is unbound for count constraints.
+    """
+
+    shape: Node
+    path: URIRef | None
+    component: URIRef
+    severity: Severity
+    message: str
+    sparql: str
+
+
+@dataclass(frozen=True)
+class CompiledShapes:
+    """The compiled queries and the shapes left to pyshacl.
+
+    Attributes:
+        queries: One per constraint component of every compiled shape.
+        fallback: Targeted shapes not compiled (pyshacl must check them).
+        reasons: Why each fallback shape was not compiled.
+        compiled: Targeted shapes compiled (their targets can be dropped for pyshacl).
+    """
+
+    queries: tuple[ConstraintQuery, ...]
+    fallback: tuple[Node, ...]
+    reasons: dict[Node, str]
+    compiled: tuple[Node, ...]
+
+
+def compile_shapes(shapes: Graph) -> CompiledShapes:
+    """Compile every active targeted shape of ``shapes``, or say why not.
+
+    >>> g = Graph().parse(format="turtle", data='''
+    ... @prefix sh: <http://www.w3.org/ns/shacl#> .
+    ... <urn:s> sh:targetClass <urn:C> ; sh:path <urn:p> ; sh:minCount 1 .
+    ... <urn:t> sh:targetClass <urn:C> ; sh:path <urn:p> ; sh:lessThan <urn:q> .''')
+    >>> from graph.report import short
+    >>> c = compile_shapes(g)
+    >>> [short(q.component) for q in c.queries], c.fallback
+    (['sh:MinCountConstraintComponent'], (rdflib.term.URIRef('urn:t'),))
+    """
+    queries: list[ConstraintQuery] = []
+    fallback: list[Node] = []
+    reasons: dict[Node, str] = {}
+    compiled: list[Node] = []
+    targeted = {s for t in TARGETS for s in shapes.subjects(t, None)}
+    for shape in sorted(targeted, key=str):
+        if deactivated(shapes, shape):
+            continue
+        try:
+            queries.extend(_Compiler(shapes).top(shape))
+        except Unsupported as exc:
+            fallback.append(shape)
+            reasons[shape] = str(exc)
+        else:
+            compiled.append(shape)
+    return CompiledShapes(tuple(queries), tuple(fallback), reasons, tuple(compiled))
+
+
+class _Compiler(Conditions):
+    """Translates one targeted shape; raises :class:`Unsupported` on anything unknown."""
+
+    def top(self, shape: Node) -> Iterator[ConstraintQuery]:
+        self.check(shape, nested=False)
+        focus = self._focus(shape)
+        if self.g.value(shape, SH.path) is not None:
+            yield from self._property(shape, focus)
+            return
+        for param in VALUE_PARAMS:
+            for rule in self.g.objects(shape, param):
+                cond = self.value(param, rule, "?value")
+                where = f"{focus} BIND(?focus AS ?value) FILTER(!({cond}))"
+                yield self._query(shape, None, VALUE_PARAMS[param], where)
+        has_value = self.g.value(shape, SH.hasValue)
+        if has_value is not None:
+            cond = self.value(SH.hasValue, has_value, "?value")
+            where = f"{focus} BIND(?focus AS ?value) FILTER(!({cond}))"
+            yield self._query(shape, None, SH.HasValueConstraintComponent, where)
+        for prop in sorted(self.g.objects(shape, SH.property), key=str):
+            if deactivated(self.g, prop):
+                continue
+            self.check(prop, nested=False)
+            yield from self._property(prop, focus)
+
+    def _focus(self, shape: Node) -> str:
+        parts = []
+        for c in self.g.objects(shape, SH.targetClass):
+            parts.append(f"?focus {INSTANCE_OF} {term(c)} .")
+        for n in self.g.objects(shape, SH.targetNode):
+            parts.append(f"VALUES ?focus {{ {term(n)} }}")
+        for p in self.g.objects(shape, SH.targetSubjectsOf):
+            parts.append(f"?focus {term(p)} [] .")
+        for p in self.g.objects(shape, SH.targetObjectsOf):
+            parts.append(f"[] {term(p)} ?focus .")
+        return "{ " + " } UNION { ".join(parts) + " }"
+
+    def _property(self, shape: Node, focus: str) -> Iterator[ConstraintQuery]:
+        path = self.path(shape)
+        p = term(path)
+        distinct = f"{{ SELECT DISTINCT ?focus WHERE {{ {focus} }} }}"
+        min_count = integer(self.g.value(shape, SH.minCount))
+        if min_count is not None and min_count > 0:
+            component = SH.MinCountConstraintComponent
+            if min_count == 1:
+                where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?x }}"
+                yield self._query(shape, path, component, where)
+            else:
+                where = f"{distinct} OPTIONAL {{ ?focus {p} ?value }}"
+                having = f"COUNT(DISTINCT ?value) < {min_count}"
+                yield self._query(shape, path, component, where, having)
+        max_count = integer(self.g.value(shape, SH.maxCount))
+        if max_count is not None:
+            where = f"{distinct} ?focus {p} ?value ."
+            having = f"COUNT(DISTINCT ?value) > {max_count}"
+            yield self._query(shape, path, SH.MaxCountConstraintComponent, where, having)
+        has_value = self.g.value(shape, SH.hasValue)
+        if has_value is not None:
+            where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} {term(has_value)} }}"
+            yield self._query(shape, path, SH.HasValueConstraintComponent, where)
+        for param, component in VALUE_PARAMS.items():
+            for rule in self.g.objects(shape, param):
+                cond = self.value(param, rule, "?value")
+                where = f"{focus} ?focus {p} ?value . FILTER(!({cond}))"
+                yield self._query(shape, path, component, where)
+        qualified = self.g.value(shape, SH.qualifiedValueShape)
+        if qualified is not None:
+            yield from self._qualified(shape, path, focus, qualified)
+
+    def _qualified(
+        self, shape: Node, path: URIRef, focus: str, qualified: Node
+    ) -> Iterator[ConstraintQuery]:
+        p, cond = term(path), self.conforms(qualified, "?value")
+        distinct = f"{{ SELECT DISTINCT ?focus WHERE {{ {focus} }} }}"
+        low = integer(self.g.value(shape, SH.qualifiedMinCount))
+        high = integer(self.g.value(shape, SH.qualifiedMaxCount))
+        if low is None and high is None:
+            raise Unsupported(f"{short(shape)}: sh:qualifiedValueShape without a count")
+        component = SH.QualifiedMinCountConstraintComponent
+        if low == 1:
+            where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?value FILTER({cond}) }}"
+            yield self._query(shape, path, component, where.replace("?value", "?x"))
+        elif low is not None and low > 1:
+            where = f"{distinct} OPTIONAL {{ ?focus {p} ?value FILTER({cond}) }}"
+            having = f"COUNT(DISTINCT ?value) < {low}"
+            yield self._query(shape, path, component, where, having)
+        if high is not None:
+            where = f"{distinct} ?focus {p} ?value FILTER({cond})"
+            having = f"COUNT(DISTINCT ?value) > {high}"
+            yield self._query(shape, path, SH.QualifiedMaxCountConstraintComponent, where, having)
+
+    def _query(
+        self,
+        shape: Node,
+        path: URIRef | None,
+        component: URIRef,
+        where: str,
+        having: str | None = None,
+    ) -> ConstraintQuery:
+        if having is not None:
+            sparql = f"SELECT ?focus WHERE {{ {where} }} GROUP BY ?focus HAVING ({having})"
+        else:
+            value = " ?value" if "?value" in where else ""
+            sparql = f"SELECT DISTINCT ?focus{value} WHERE {{ {where} }}"
+        # Parsed now, so that a compiler bug fails at start-up, not at a write.
+        ox.Store().query(sparql)
+        severity, message = self._severity(shape), self._message(shape, component)
+        return ConstraintQuery(shape, path, component, severity, message, sparql)
+
+    def _severity(self, shape: Node) -> Severity:
+        severity = self.g.value(shape, SH.severity)
+        for name in SEVERITIES:
+            if severity == SH[name]:
+                return name
+        if severity is not None:
+            raise Unsupported(f"{short(shape)}: severity {short(severity)}")
+        return "Violation"
+
+    def _message(self, shape: Node, component: URIRef) -> str:
+        messages = sorted(str(m) for m in self.g.objects(shape, SH.message))
+        return messages[0] if messages else f"{short(component)} not satisfied"
