@@ -18,7 +18,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-from multiprocessing.connection import Connection
+import threading
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 import pyoxigraph as ox
@@ -89,6 +90,7 @@ def _child_main(conn: Connection, location: str, settings: Settings) -> None:
     then ("done", summary) or ("error", message)."""
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    _exit_with_parent()
     message: tuple[Any, ...] = ("error", "no attempt was made")
     for _attempt in range(ATTEMPTS):
         try:
@@ -109,6 +111,21 @@ def _child_main(conn: Connection, location: str, settings: Settings) -> None:
             break
     conn.send(message)
     conn.close()
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the server process is gone, however it ended (a killed server must
+    not leave minutes of validation running)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        wait([sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _read_only(location: str) -> ox.Store:

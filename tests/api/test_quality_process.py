@@ -4,21 +4,26 @@ tests/graph/quality_data.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
+import psutil
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
 import graph.quality
 from api.quality import validating
-from api.quality_process import validating_apart
+from api.quality_process import _exit_with_parent, validating_apart
 from graph import model
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import to_quads
 
 DATA = Path(__file__).parent.parent / "data"
+ROOT = Path(__file__).parent.parent.parent
 SETTINGS = Settings(store="memory")
 
 
@@ -75,3 +80,31 @@ def test_an_in_memory_store_is_validated_in_the_thread(monkeypatch: pytest.Monke
     monkeypatch.setattr("api.quality_process._in_child", no_child)
     summary = validating_apart(SETTINGS)(Store.open("memory"), lambda done, total: None)
     assert summary.incidents == 0
+
+
+def orphan_candidate() -> None:
+    """A quality child's start (watch the parent), then a wait that never ends by itself."""
+    _exit_with_parent()
+    threading.Event().wait()
+
+
+def test_the_child_exits_when_the_server_process_is_killed() -> None:
+    # A killed server left its niced validation running for minutes (orphaned children
+    # seen after a benchmark run): the child now watches its parent's sentinel.
+    script = (
+        "import multiprocessing as mp\n"
+        "from tests.api.test_quality_process import orphan_candidate\n"
+        "if __name__ == '__main__':\n"
+        "    child = mp.get_context('spawn').Process(target=orphan_candidate, daemon=True)\n"
+        "    child.start()\n"
+        "    print(child.pid, flush=True)\n"
+        "    child.join()\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdout is not None
+    child = psutil.Process(int(server.stdout.readline()))
+    server.kill()
+    server.wait()
+    child.wait(timeout=30)  # raises psutil.TimeoutExpired if the child outlives its parent
