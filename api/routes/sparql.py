@@ -19,8 +19,8 @@ from api.deps import get_executor, get_settings, get_store
 from api.negotiation import negotiate
 from api.sparql import description, formats
 from api.sparql.analysis import analyse, check_depth, check_remote
-from api.sparql.execute import QueryJob
-from api.sparql.pool import QueryExecutor
+from api.sparql.execute import QueryAnswer, QueryJob
+from api.sparql.pool import ProcessExecutor, QueryExecutor
 from api.sparql.protocol import Operation, parse_request
 from api.sparql.update import apply_update, authorize
 from graph import model
@@ -30,6 +30,9 @@ from graph.settings import Settings
 from graph.store import Store
 
 router = APIRouter(tags=["sparql"])
+
+#: Queries up to this many characters are checked on the event loop, longer ones in a thread.
+INLINE_CHECKS = 8_000
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,10 @@ async def sparql(
         return await run_in_threadpool(_describe, request, req, settings)
     if operation.kind == "update":
         return await run_in_threadpool(_update, req, settings, store, executor)
+    if isinstance(executor, ProcessExecutor) and len(operation.text) <= INLINE_CHECKS:
+        # A short query is checked on the event loop (well under a millisecond) and goes
+        # straight to a worker process: no thread-pool hop (see ProcessExecutor.run_async).
+        return _answer(await executor.run_async(_job(req, settings)), settings)
     return await run_in_threadpool(_query, req, settings, executor)
 
 
@@ -97,6 +104,11 @@ def _describe(request: Request, req: _Request, settings: Settings) -> Response:
 
 
 def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Response:
+    return _answer(executor.run(_job(req, settings)), settings)
+
+
+def _job(req: _Request, settings: Settings) -> QueryJob:
+    """Check the query against the limits and negotiate its format: the worker's job."""
     op = req.operation
     if len(op.text) > settings.max_query_length:
         raise LimitExceeded(
@@ -113,7 +125,7 @@ def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Respon
     chosen = negotiate(req.accept, offered) if analysis.form else offered[0]
     if chosen is None:
         raise NotAcceptable(f"no acceptable format for a {analysis.form} result", offered=offered)
-    job = QueryJob(
+    return QueryJob(
         op.text,
         chosen,
         default_graphs=tuple(op.default_graphs) if op.has_dataset else None,
@@ -123,7 +135,9 @@ def _query(req: _Request, settings: Settings, executor: QueryExecutor) -> Respon
         prefixes=tuple(model.PREFIXES.items()),
         max_rows=settings.max_rows,
     )
-    answer = executor.run(job)
+
+
+def _answer(answer: QueryAnswer, settings: Settings) -> Response:
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["HG-Truncated"] = "true"
