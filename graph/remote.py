@@ -314,7 +314,11 @@ class RemoteStore(Store):
     ) -> None:
         """Send one SPARQL Update request; the engine applies it all or nothing."""
         self._graphs = None
-        self.http.update(prologue(prefixes, base_iri) + sparql)
+        declared = prologue(prefixes, base_iri)
+        try:
+            self.http.update(declared + sparql)
+        except InvalidQuery as err:
+            raise shifted(err, declared.count("\n")) from None
 
     def extend(self, quads: Iterable[pyoxigraph.Quad]) -> None:
         """Add quads with one INSERT DATA request (streamed in chunks; one transaction)."""

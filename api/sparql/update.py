@@ -74,6 +74,21 @@ def _update_and_record(store: ox.Store, text: str, base_iri: str, prefixes: dict
         store.update(record)
 
 
+def _remote_update_and_record(
+    store: Store, text: str, base_iri: str, prefixes: dict[str, str]
+) -> None:
+    record = change_record()
+    try:
+        store.update(with_record(text, record), base_iri=base_iri, prefixes=prefixes)
+    except InvalidQuery as err:
+        if err.line is None or err.line <= text.count("\n") + 1:
+            raise
+        # The engine stopped in the record: report the error where the client wrote
+        # it, as _update_and_record does (alone, the text fails and writes nothing).
+        store.update(text, base_iri=base_iri, prefixes=prefixes)
+        store.update(record)
+
+
 def apply_update(
     store: ox.Store | Store,
     executor: QueryExecutor,
@@ -105,7 +120,7 @@ def apply_update(
         text = with_using(text, analysis.modify_where, using, using_named)
     with executor.writing():
         if isinstance(store, Store):  # a remote store: the engine applies the request
-            store.update(with_record(text, change_record()), base_iri=base_iri, prefixes=prefixes)
+            _remote_update_and_record(store, text, base_iri, prefixes)
             return
         try:
             _update_and_record(store, text, base_iri, prefixes)

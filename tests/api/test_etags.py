@@ -14,6 +14,9 @@ from graph.settings import PROJECT_ROOT
 from graph.versions import incident_version
 from tests.api.stores import TOKEN, app_for, curated_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 INCIDENT = "https://w3id.org/harmgraph/id/incident/inc-26-0068"
 PATH = "/id/incident/inc-26-0068"
 BODY = (PROJECT_ROOT / "data" / "incidents" / "inc-26-0068.ttl").read_bytes()

@@ -5,14 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from graph.store import Store
 from graph.versions import UPDATE_ACTIVITY, change_record, store_version
+from tests.backends import fresh_store
 
 A = "<http://example.org/a> <http://example.org/p>"
+#: The tests on a fresh store run on each backend (tests/backends.py).
+ON_EACH_BACKEND = pytest.mark.usefixtures("backend")
 
 
+@ON_EACH_BACKEND
 def test_a_swap_with_its_record_changes_the_tag_but_not_the_quad_count() -> None:
-    store = Store.open("memory")
+    store = fresh_store()
     store.update(f"INSERT DATA {{ {A} 1 }}")
     store.update(change_record())
     before = store_version(store)
@@ -23,8 +29,9 @@ def test_a_swap_with_its_record_changes_the_tag_but_not_the_quad_count() -> None
     assert after.tag != before.tag
 
 
+@ON_EACH_BACKEND
 def test_the_record_sets_the_end_time_it_is_given() -> None:
-    store = Store.open("memory")
+    store = fresh_store()
     moment = datetime(2030, 1, 2, 3, 4, 5, 600_000, tzinfo=UTC)
     store.update(change_record(moment))
     assert store_version(store).last_import == moment
@@ -47,6 +54,7 @@ def test_the_version_survives_a_restart(tmp_path: Path) -> None:
         reopened.close()
 
 
+@ON_EACH_BACKEND
 def test_a_store_without_records_keeps_its_former_tag() -> None:
     # Tags of stores that never saw an update are unchanged by the revision field.
-    assert store_version(Store.open("memory")).tag == "ef12efbd765f9ad308460dc1"
+    assert store_version(fresh_store()).tag == "ef12efbd765f9ad308460dc1"
