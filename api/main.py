@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api import assets, drawing, editor, errors, limits
+from api import assets, drawing, editor, errors, limits, openapi
 from api.quality import QualityCache
 from api.quality_process import validating_apart
 from api.routes import (
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.networks = NetworkCache()  # the explorer's networks, rebuilt when the store changes
     app.state.quality = QualityCache(validating_apart(settings))  # /quality, per version
     errors.install(app)
+    openapi.install(app)
     editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
     drawing.install(app)  # before assets: /static/vendor/vis is inside /static
     limits.install(app, settings)  # before assets: its 503s get the security headers

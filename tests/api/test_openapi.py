@@ -59,3 +59,14 @@ def test_every_operation_is_well_formed() -> None:
         templated = set(re.findall(r"\{(\w+)", path))
         declared = {name for name, where in names if where == "path"}
         assert templated == declared, (path, method)
+
+
+def test_every_operation_documents_its_errors_as_problem_documents() -> None:
+    # Parameter errors are 400 problems (api.errors), not FastAPI's 422 application/json.
+    schema = _schema()
+    assert "Problem" in schema["components"]["schemas"]
+    for path, method, operation in _operations(schema):
+        responses = operation["responses"]
+        assert "application/problem+json" in responses["default"]["content"], (path, method)
+        validation = responses.get("422", {}).get("content", {}).get("application/json", {})
+        assert "HTTPValidationError" not in str(validation), (path, method)
