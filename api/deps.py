@@ -1,4 +1,9 @@
-"""Dependency providers for routes: what ``create_app`` put on ``app.state``."""
+"""Dependency providers for routes: what ``create_app`` put on ``app.state``.
+
+They are ``async def`` although they only read attributes: FastAPI runs a plain ``def``
+dependency in the thread pool, and three thread hops per request were a measurable part
+of the SPARQL endpoint's fixed cost (docs/performance.md).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,19 @@ from graph.settings import Settings
 from graph.store import Store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     """The app's open store."""
     store: Store = request.app.state.store
     return store
 
 
-def get_executor(request: Request) -> QueryExecutor:
+async def get_executor(request: Request) -> QueryExecutor:
     """Where SPARQL queries run, with the time limit."""
     executor: QueryExecutor = request.app.state.queries
     return executor
