@@ -38,17 +38,36 @@ URLS = (
 )
 
 
+#: The same views on the synthetic data of :mod:`bench.generate` (``bench.run``'s explorer
+#: section): its biggest hub (a party to several percent of all incidents), a mid-ranked
+#: party, and paths between them (all named at 1,000 incidents with the default seed).
+SYNTHETIC_URLS = (
+    ("neighbourhood page, the hub, 1 hop", "/network?focus=synthetic-actor-0"),
+    ("neighbourhood JSON, a mid party, 2 hops", "/network.json?focus=synthetic-actor-42&hops=2"),
+    ("co-incident page, the hub, 2 hops", "/network?focus=synthetic-actor-0&mode=actors&hops=2"),
+    ("whole graph page, capped at 300", "/network"),
+    ("path page, the hub to a mid party", "/path?from=synthetic-actor-0&to=synthetic-actor-42"),
+    (
+        "path JSON, a mid party to another",
+        "/path.json?from=synthetic-actor-42&to=synthetic-actor-60",
+    ),
+    ("type-ahead, 'Synthetic Actor 42'", "/search.json?q=Synthetic%20Actor%2042&limit=8"),
+)
+
+
 def load(store: Path) -> None:
     """Fill ``store`` with the bundled data through the CLI (validated imports)."""
     env = {**os.environ, "HARMGRAPH_STORE": str(store)}
     subprocess.run([str(BIN / "harmgraph"), "load-bundled"], check=True, env=env, cwd=ROOT)
 
 
-def measure(base: str, reps: int) -> list[tuple[str, str, float, float, int]]:
+def measure(
+    base: str, reps: int, urls: tuple[tuple[str, str], ...] = URLS
+) -> list[tuple[str, str, float, float, int]]:
     """Per URL: what, path, median ms, p90 ms, response bytes (after one warm-up each)."""
     rows = []
-    with httpx.Client(base_url=base, timeout=60) as client:
-        for what, path in URLS:
+    with httpx.Client(base_url=base, timeout=600) as client:
+        for what, path in urls:
             first = client.get(path)
             first.raise_for_status()
             times = []

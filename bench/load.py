@@ -2,8 +2,9 @@
 
 * ``harmgraph``: the CLI, ``harmgraph import --store DIR FILE`` (parse, SHACL validation of
   every incoming incident, one atomic write), into a fresh on-disk store.
-* ``oxigraph``: ``oxigraph load --location DIR --file FILE`` (the native limit: parsing and
-  bulk loading in Rust, no validation), into a fresh on-disk store.
+* ``oxigraph``: ``oxigraph load --location DIR --file FILE --graph G`` (the native limit:
+  parsing and bulk loading in Rust, no validation), into a fresh on-disk store, into the same
+  named graph ``harmgraph import --graph bench`` writes, so both stores hold the same quads.
 * ``rdflib``: ``rdflib.Graph().parse(FILE)`` in a fresh interpreter (the Python baseline).
 
 Each runs as its own process, so its peak RSS is its own (:func:`bench.measure.run`). The
@@ -32,7 +33,12 @@ LOADERS = ("harmgraph", "oxigraph", "rdflib")
 
 
 def load_all(
-    data: Path, workdir: Path, triples: int, timeout: float, import_timeout: float
+    data: Path,
+    workdir: Path,
+    triples: int,
+    timeout: float,
+    import_timeout: float,
+    loaders: tuple[str, ...] = LOADERS,
 ) -> dict[str, dict[str, Any]]:
     """Load ``data`` with every loader; per loader seconds, triples/s and peak MiB.
 
@@ -42,7 +48,7 @@ def load_all(
     filled without validation (:func:`fill`) so the other phases can run.
     """
     results: dict[str, dict[str, Any]] = {}
-    for name in LOADERS:
+    for name in loaders:
         store = workdir / f"{name}-store"
         shutil.rmtree(store, ignore_errors=True)
         limit = timeout
@@ -52,6 +58,7 @@ def load_all(
             limit = import_timeout
         elif name == "oxigraph":
             cmd = [str(BIN / "oxigraph"), "load", "--location", str(store), "--file", str(data)]
+            cmd += ["--graph", BENCH_GRAPH.value]
         else:
             cmd = [PYTHON, "-m", "bench.load", "rdflib", str(data)]
         measured = run(cmd, timeout=limit)

@@ -57,7 +57,7 @@ def ratios(size: Results) -> dict[str, float | None]:
             )
     tp = size.get("endpoint", {}).get("throughput_rps", {})
     for peer in ("oxigraph", "rdflib"):
-        if "harmgraph" in tp and peer in tp:
+        if tp.get("harmgraph") is not None and tp.get(peer) is not None:
             out[f"throughput_vs_{peer}"] = _div(tp["harmgraph"], tp[peer])
     load = size.get("load", {})
     for peer in ("oxigraph", "rdflib"):
@@ -91,7 +91,56 @@ def markdown(results: Results) -> str:
         cells = [_get(s, path) for s in results["sizes"]]
         if any(c is not None for c in cells):
             lines.append(f"| {label} | " + " | ".join(_fmt(c) for c in cells) + " |")
+    for size in results["sizes"]:
+        lines.extend(_per_query(size))
+        lines.extend(_explorer(size))
+    names = list(dict.fromkeys(k for s in results["sizes"] for k in s.get("section_s", {})))
+    if names:
+        lines += ["", "| section s | " + " | ".join(f"{n:,}" for n in sizes) + " |"]
+        lines.append("| --- |" + " ---: |" * len(sizes))
+        for name in names:
+            cells = [s.get("section_s", {}).get(name) for s in results["sizes"]]
+            lines.append(f"| {name} | " + " | ".join(_fmt(c) for c in cells) + " |")
+    if "elapsed_s" in results:
+        lines += ["", f"Whole run: {results['elapsed_s']:.0f} s."]
     return "\n".join(lines) + "\n"
+
+
+def _per_query(size: Results) -> list[str]:
+    """Per query p50 ms on each server; "> t" where a server was stopped at the time limit."""
+    latency = size.get("endpoint", {}).get("latency", {})
+    if not latency:
+        return []
+    servers = list(latency)
+    lines = ["", f"| {size['incidents']:,} incidents, p50 ms | " + " | ".join(servers)]
+    lines[-1] += " | harmgraph / oxigraph |"
+    lines.append("| --- |" + " ---: |" * (len(servers) + 1))
+    for query in size["endpoint"]["queries"]:
+        cells = []
+        for server in servers:
+            q = latency[server]["queries"][query]
+            cells.append(("> " if q["timed_out"] else "") + _fmt(q["p50_ms"]))
+        ratio = None
+        if "harmgraph" in latency and "oxigraph" in latency:
+            ratio = (
+                latency["harmgraph"]["queries"][query]["p50_ms"]
+                / latency["oxigraph"]["queries"][query]["p50_ms"]
+            )
+        lines.append(f"| {query} | " + " | ".join(cells) + f" | {_fmt(ratio)} |")
+    return lines
+
+
+def _explorer(size: Results) -> list[str]:
+    views = size.get("explorer", {}).get("views", {})
+    if not views:
+        return []
+    first = size["explorer"]["first_request_s"]
+    lines = ["", f"| {size['incidents']:,} incidents, explorer | URL | median ms | p90 ms |"]
+    lines.append("| --- | --- | ---: | ---: |")
+    for path, v in views.items():
+        lines.append(f"| {v['what']} | `{path}` | {_fmt(v['median_ms'])} | {_fmt(v['p90_ms'])} |")
+    lines.append(f"| first request (builds the network) | | {_fmt(1000 * first)} | |")
+    return lines
 
 
 _ABSOLUTE = (

@@ -36,9 +36,10 @@ from graph.validation import get_validator
 Result = tuple[str, str, str]
 
 
-def single_writes(store_dir: Path, extra: Path) -> dict[str, object]:
-    """Import each file of ``extra`` (one incident each) into the store, timing each write."""
-    files = sorted(extra.glob("*.nt"))
+def single_writes(store_dir: Path, extra: Path, count: int | None = None) -> dict[str, object]:
+    """Import each file of ``extra`` (one incident each; the first ``count``) into the store,
+    timing each write."""
+    files = sorted(extra.glob("*.nt"))[:count]
     parsed = [io.parse(f) for f in files]
     validator = get_validator()
     times = []
@@ -112,9 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--extra", type=Path)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--count", type=int, help="writes (the first is a warm-up)")
     args = parser.parse_args(argv)
     if args.task == "writes":
-        print(json.dumps(single_writes(args.store, args.extra)))
+        print(json.dumps(single_writes(args.store, args.extra, args.count)))
         return 0
     seconds, results = (harmgraph_store if args.task == "store" else plain_pyshacl)(args.store)
     args.out.write_text(json.dumps(results))
