@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -157,10 +158,13 @@ def test_png_button_downloads_an_image(open_app: Open, bundled_store: Store) -> 
 
 def test_nav_search_suggests_ice_first(open_app: Open, bundled_store: Store) -> None:
     tab, base, _ = open_app(bundled_store)
+    # The first search builds the network index (seconds on a loaded CI machine); this
+    # test is about the suggestions, so build it before typing.
+    assert httpx.get(f"{base}/search.json?q=ICE", timeout=60).status_code == 200
     tab.goto(f"{base}/")
     tab.fill("#site-search", "ICE")
     first = tab.locator("#site-search-suggestions li a").first
-    expect(first).to_have_text("U.S. Immigration and Customs Enforcement")
+    expect(first).to_have_text("U.S. Immigration and Customs Enforcement", timeout=15_000)
     _shot(tab, "explorer-typeahead")
     with tab.expect_navigation():
         first.click()
