@@ -14,14 +14,19 @@ from api.main import create_app
 from graph import model
 from graph.examples import load_examples
 from graph.settings import Settings
-from graph.store import Store
+from tests.backends import fresh_store
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # a browser's Accept
 
 
+#: Every test here runs on each store backend (tests/backends.py): the page and the
+#: fallback form query the store.
+pytestmark = pytest.mark.usefixtures("backend")
+
+
 @pytest.fixture
 def client() -> TestClient:
-    return TestClient(create_app(Settings(store="memory"), Store.open("memory")))
+    return TestClient(create_app(Settings(store="memory"), fresh_store()))
 
 
 class _Links(HTMLParser):

@@ -11,6 +11,11 @@ from fastapi.testclient import TestClient
 from api.errors import PROBLEM_BASE
 from api.main import create_app
 from graph.settings import Settings
+from tests.backends import fresh_store
+
+#: Every test here runs on each store backend (tests/backends.py): a missing resource is
+#: looked up in the store.
+pytestmark = pytest.mark.usefixtures("backend")
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MARKUP = "/id/actor/%3Cscript%3Ealert(1)%3C%2Fscript%3E"
@@ -47,7 +52,7 @@ class Page(HTMLParser):
 
 
 def _app() -> FastAPI:
-    app = create_app(Settings(store="memory"))
+    app = create_app(Settings(store="memory"), fresh_store())
 
     @app.get("/boom")
     def boom() -> None:

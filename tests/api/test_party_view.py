@@ -26,6 +26,9 @@ from tests.graph.network_data import (
     fixture_store,
 )
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 BROWSER = "text/html,application/xhtml+xml"
 
 
