@@ -14,7 +14,10 @@ import os
 import socket
 import subprocess
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 
@@ -27,6 +30,7 @@ BACKENDS = [
 OXIGRAPH = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
 
 _active: dict[str, str] = {"backend": "embedded", "url": ""}
+T = TypeVar("T")
 
 
 def activate(backend: str, url: str = "") -> None:
@@ -99,3 +103,48 @@ def param_store(kind: str, tmp_path: Path, server_url: str = "") -> Store:
         store.update("CLEAR ALL", prefixes=None)
         return store
     return Store.open("memory" if kind == "memory" else str(tmp_path / "nested" / "store"))
+
+
+class Shared:
+    """Things built once per backend and kept for a module (the ``shared`` fixture).
+
+    For read-only tests whose store (or app, or served app over it) is slow to build:
+    :meth:`get` builds it on the first test of each backend and hands the same object
+    to the rest. :func:`fresh_store` empties the session's Oxigraph server, so a store
+    that outlives a test cannot live there: on that backend each :meth:`get` builds
+    inside its own ``oxigraph serve``, which only this object uses and stops.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[str, str], Any] = {}
+        self._servers: list[OxigraphServer] = []
+        #: Callbacks and context managers to close when the module is done.
+        self.cleanup = ExitStack()
+
+    def get(self, name: str, build: Callable[[], T], *, own_server: bool = True) -> T:
+        """``build()`` for the active backend, once per module; later calls reuse it.
+
+        ``own_server=False`` builds against the session's servers: for what only
+        reads a session-wide store (the bundled data).
+        """
+        key = (active(), name)
+        if key not in self._built:
+            if active() != "oxigraph" or not own_server:
+                self._built[key] = build()
+            else:
+                server = OxigraphServer()
+                self._servers.append(server)
+                session_url = _active["url"]
+                activate("oxigraph", server.url)
+                try:
+                    self._built[key] = build()
+                finally:
+                    activate("oxigraph", session_url)
+        built: T = self._built[key]
+        return built
+
+    def close(self) -> None:
+        """Close what was registered, then stop the private servers."""
+        self.cleanup.close()
+        for server in self._servers:
+            server.stop()

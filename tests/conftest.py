@@ -26,7 +26,7 @@ from graph.resolve import resolve
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import graph_name, to_quads
-from tests.backends import BACKENDS, OxigraphServer, activate
+from tests.backends import BACKENDS, OxigraphServer, Shared, activate
 
 DATA = PROJECT_ROOT / "data"
 
@@ -122,6 +122,14 @@ def bundled(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     url: str = request.getfixturevalue("bundled_server_url")
     with Store.open(url, Settings(store=url, store_union_default_graph=True)) as store:
         yield store
+
+
+@pytest.fixture(scope="module")
+def shared() -> Iterator[Shared]:
+    """Read-only stores and apps built once per backend for a module (tests/backends.py)."""
+    built = Shared()
+    yield built
+    built.close()
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

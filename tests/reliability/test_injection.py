@@ -23,6 +23,10 @@ from graph import model
 from graph.settings import Settings
 from graph.store import Store
 from tests.api.stores import SYNTHETIC, TOKEN, app_for, curated_store
+from tests.backends import Shared
+
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
 
 CANARY = "CANARY-5b1d-never-shown"
 SQL_LIKE = [
@@ -66,9 +70,10 @@ def _store() -> Store:
     return store
 
 
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return TestClient(app_for(_store()))
+@pytest.fixture
+def client(shared: Shared) -> TestClient:
+    """One app over the hostile store per backend: the tests only read it."""
+    return shared.get("hostile", lambda: TestClient(app_for(_store())))
 
 
 class _Markup(HTMLParser):
