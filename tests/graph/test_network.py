@@ -20,6 +20,9 @@ from tests.graph.network_data import (
     fixture_store,
 )
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @pytest.fixture
 def g() -> nx.Graph:

@@ -28,6 +28,9 @@ from graph.paths import find_paths, path_view
 from graph.store import Store
 from tests.graph.network_data import ICE, INC_2017, INC_2026, PALANTIR, fixture_store
 
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+
 
 @pytest.fixture
 def store() -> Store:

@@ -1,4 +1,8 @@
-"""Tests of graph/network_metrics.py: sizing and seeded communities."""
+"""Tests of graph/network_metrics.py: sizing and seeded communities.
+
+The tests that build the network from a store run on each store backend
+(tests/backends.py); the others take networkx graphs only.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from graph.network_metrics import annotate, communities, sizes
 from tests.graph.network_data import INC_2017, INC_2026, PALANTIR, fixture_store
 
 
+@pytest.mark.usefixtures("backend")
 def test_betweenness_sizes_the_broker_largest() -> None:
     g = build_network(fixture_store()).graph
     size = sizes(g, "betweenness")
@@ -46,6 +51,7 @@ def test_louvain_communities_are_stable_and_independent_of_insertion_order() -> 
     assert communities(reordered) == first
 
 
+@pytest.mark.usefixtures("backend")
 def test_annotate_sets_size_degree_and_community() -> None:
     g = build_network(fixture_store()).graph.copy()
     annotate(g, size_by="betweenness")

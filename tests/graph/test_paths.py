@@ -1,4 +1,8 @@
-"""Tests of graph/paths.py and graph/path_sentences.py: paths, hops and their sentences."""
+"""Tests of graph/paths.py and graph/path_sentences.py: paths, hops and their sentences.
+
+The tests that take a network built from a store (``g``, ``outside``) run on each
+store backend (tests/backends.py); the others build small networkx graphs by hand.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,8 @@ from tests.graph.network_data import (
 
 
 @pytest.fixture
-def g() -> nx.Graph:
+def g(backend: str) -> nx.Graph:
+    """The network of the Palantir/ICE fixture, built on each store backend."""
     return build_network(fixture_store()).graph
 
 
@@ -158,7 +163,8 @@ def test_path_errors(g: nx.Graph) -> None:
 
 
 @pytest.fixture
-def outside() -> nx.Graph:
+def outside(backend: str) -> nx.Graph:
+    """The network of the oversight/reporting fixture, built on each store backend."""
     return build_network(fixture_store(fixture=OUTSIDE_FIXTURE)).graph
 
 
