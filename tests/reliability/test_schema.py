@@ -1,6 +1,6 @@
 """schemathesis against the app's own OpenAPI description: no 5xx, JSON answers match it.
 
-The app runs in process (ASGI) over a throw-away in-memory store holding
+The app runs in process (ASGI) over a throw-away store of each backend holding
 INC-26-0068, with a write token sent on every call, so write operations are
 exercised too. Examples per operation are bounded to keep the run short.
 
@@ -15,16 +15,41 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from starlette.types import Receive, Scope, Send
 
+from graph.store import Store
 from tests.api.stores import TOKEN, app_for, curated_store
+from tests.backends import Shared
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", app_for(curated_store()))
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend", "backend_app")
+
+
+class Current:
+    """An ASGI app that passes each call on to the app of the backend under test."""
+
+    def __init__(self) -> None:
+        self.app: FastAPI = app_for(Store.open("memory"))  # the description is the same
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+CURRENT = Current()
+schema = schemathesis.openapi.from_asgi("/openapi.json", CURRENT)
+
+
+@pytest.fixture
+def backend_app(backend: str, shared: Shared) -> None:
+    """Point the tested app at one store per backend, shared by every operation's test."""
+    CURRENT.app = shared.get("curated", lambda: app_for(curated_store()))
 
 
 @pytest.mark.slow
