@@ -1,10 +1,15 @@
-"""Bounded work per request: load shedding (503 + Retry-After) and limits named in problems."""
+"""Bounded work per request: load shedding (503 + Retry-After) and limits named in problems.
+
+The service's limits run on each store backend (tests/backends.py); the thread pool of
+the in-memory store (:class:`api.sparql.pool.ThreadExecutor`) is the embedded store's own.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
 import pyoxigraph as ox
@@ -18,18 +23,21 @@ from graph.errors import QueryTimeout
 from graph.settings import Settings
 from graph.store import Store
 from tests.api.conftest import Serve
+from tests.backends import fresh_store
 
 #: Three-way cross product: n³ rows to count (n=170: about a second on this machine).
 CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def _store(n: int) -> Store:
-    store = Store.open("memory")
-    p = ox.NamedNode("http://example.org/p")
-    store.extend(
-        ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(i)) for i in range(n)
-    )
+    store = fresh_store()
+    store.extend(_quads(n))
     return store
+
+
+def _quads(n: int) -> Iterator[ox.Quad]:
+    p = ox.NamedNode("http://example.org/p")
+    return (ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), p, ox.Literal(i)) for i in range(n))
 
 
 async def _burst(base: str, count: int) -> list[httpx.Response]:
@@ -38,6 +46,7 @@ async def _burst(base: str, count: int) -> list[httpx.Response]:
         return list(await asyncio.gather(*slow))
 
 
+@pytest.mark.usefixtures("backend")
 def test_a_burst_past_max_concurrent_requests_is_shed_with_503_and_retry_after(
     serve: Serve,
 ) -> None:
@@ -69,6 +78,7 @@ def test_a_burst_past_max_concurrent_requests_is_shed_with_503_and_retry_after(
     assert health == [200]  # the health check is never shed
 
 
+@pytest.mark.usefixtures("backend")
 def test_a_query_past_max_query_length_is_refused_naming_the_limit() -> None:
     client = TestClient(create_app(Settings(store="memory", max_query_length=1000), _store(1)))
     long_query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 2000
@@ -89,7 +99,8 @@ def test_a_query_past_max_query_length_is_refused_naming_the_limit() -> None:
 
 def test_timed_out_queries_waiting_for_a_thread_are_dropped_not_run_later() -> None:
     """Regression: timed-out jobs stayed queued and ran later, delaying every query behind."""
-    store = _store(150)
+    store = Store.open("memory")
+    store.extend(_quads(150))
     executor = ThreadExecutor(store.ox, timeout=0.3, workers=1)  # two threads
     job = QueryJob(CROSS, "text/csv")
     errors: list[Exception] = []
