@@ -1,7 +1,8 @@
 """Concurrent writers and readers over HTTP: nothing lost, nothing seen half-written.
 
-The app runs under uvicorn on 127.0.0.1 over an on-disk store (query worker
-processes, as in production) holding 60 synthetic incidents in the ``api`` graph.
+The app runs under uvicorn on 127.0.0.1 holding 60 synthetic incidents in the ``api``
+graph, on each store backend (tests/backends.py): an on-disk store (query worker
+processes, as in production) and the Oxigraph server.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from graph.settings import Settings
 from graph.store import Store
 from graph.validation import get_validator
 from tests.api.conftest import Serve
+from tests.backends import fresh_store
 from tests.reliability.stores import revise
 
 TOKEN = "concurrency-token"  # noqa: S105 - a test-only token for a throw-away server
@@ -33,17 +35,20 @@ COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{FIRST}> ?p ?o }}"
 
 
 @pytest.fixture
-def service(tmp_path: Path, serve: Serve) -> Iterator[tuple[str, list[str]]]:
+def service(
+    backend: str, tmp_path: Path, serve: Serve, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, list[str]]]:
     """The service's base URL and N-Triples of 60 stored incidents and 8 new ones."""
+    oxigraph_url = request.getfixturevalue("oxigraph_url") if backend == "oxigraph" else ""
     gen = Generator(60, 2)
     stored = ["\n".join(lines) + "\n" for lines in gen.incidents()]
     gen.redescribe = True  # later writes describe the systems they name, as curators do
     new = ["\n".join(lines) + "\n" for lines in gen.incidents(start=60, count=8)]
-    location = tmp_path / "store"
-    store = Store.open(location)
+    location = str(tmp_path / "store") if backend == "embedded" else oxigraph_url
+    store = Store.open(location) if backend == "embedded" else fresh_store()
     data = parse("".join(stored).encode(), "nt", source_name="base")
     import_graph(store, data, graph_name="api", source="base", validator=get_validator())
-    settings = Settings(store=str(location), write_token=TOKEN, query_workers=2)
+    settings = Settings(store=location, write_token=TOKEN, query_workers=2)
     base = serve(create_app(settings, store))
     yield base, stored + new
     store.close()
