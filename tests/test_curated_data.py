@@ -10,6 +10,7 @@ the curation goal of MIN_CURATED complete incidents.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -239,3 +240,44 @@ def test_no_actor_has_two_kinds_of_role_in_one_incident() -> None:
         for n, first in enumerate(kinds):
             for second in kinds[n + 1 :]:
                 assert not first & second, f"{incident}: {sorted(first & second)}"
+
+
+#: A row of the source-check table in data/incidents/README.md: file, URL, ..., outcome.
+CHECK_ROW = re.compile(
+    r"^\| `(?P<file>[a-z0-9-]+)` \| <(?P<url>[^>]+)> \|.*\| (?P<outcome>[a-z ]+) \|$"
+)
+
+#: Outcomes of the source check whose URL must stay cited with a skos:note saying why.
+NOTED_OUTCOMES = {"unconfirmed", "not a page address"}
+
+
+def _source_check() -> list[tuple[str, str, str]]:
+    text = (INCIDENT_DIR / "README.md").read_text(encoding="utf-8")
+    rows = [CHECK_ROW.match(line) for line in text.splitlines()]
+    return [(m["file"], m["url"], m["outcome"]) for m in rows if m]
+
+
+def test_source_check_table_agrees_with_the_files() -> None:
+    """Corrected URLs are gone; unconfirmed ones are still cited only with a note saying so."""
+    rows = _source_check()
+    assert len(rows) >= 90, "the source-check table in data/incidents/README.md is missing"
+    for name, url, outcome in rows:
+        graph = _parse(INCIDENT_DIR / f"{name}.ttl")
+        sources = list(graph.subjects(SCHEMA.url, URIRef(url)))
+        if outcome == "corrected":
+            assert not sources, f"{name} still cites the corrected {url}"
+            continue
+        assert sources, f"{name} does not cite {url} ({outcome})"
+        if outcome in NOTED_OUTCOMES:
+            assert any(graph.value(s, SKOS.note) for s in sources), f"{url} in {name} has no note"
+
+
+def test_every_source_noted_as_not_confirmed_is_listed_in_the_source_check() -> None:
+    listed = {(name, url) for name, url, outcome in _source_check() if outcome in NOTED_OUTCOMES}
+    noted = set()
+    for path in FILES:
+        graph = _parse(path)
+        for source, note in graph.subject_objects(SKOS.note):
+            if str(note).startswith(("Not confirmed", "Not a page address")):
+                noted.add((path.stem, str(graph.value(source, SCHEMA.url))))
+    assert noted == listed
