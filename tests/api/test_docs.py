@@ -64,6 +64,11 @@ class Resources(HTMLParser):
         self._in_script = False
 
 
+#: Every test here runs on each store backend (tests/backends.py): entity and vocabulary
+#: pages come from the store.
+pytestmark = pytest.mark.usefixtures("backend")
+
+
 @pytest.fixture
 def client() -> Iterator[TestClient]:
     with loaded_store() as store, TestClient(create_app(Settings(store="memory"), store)) as c:

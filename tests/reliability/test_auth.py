@@ -9,7 +9,6 @@ from fastapi.testclient import TestClient
 
 import api.auth
 from tests.api.stores import SYNTHETIC, TOKEN, app_for, curated_store
-from tests.backends import Shared
 
 #: Every test here runs on each store backend (tests/backends.py).
 pytestmark = pytest.mark.usefixtures("backend")
@@ -114,8 +113,8 @@ HTML_PAGES = [
 
 
 @pytest.mark.parametrize("path", HTML_PAGES)
-def test_every_html_page_carries_the_security_headers(shared: Shared, path: str) -> None:
-    client = shared.get("curated", lambda: TestClient(app_for(curated_store())))
+def test_every_html_page_carries_the_security_headers(path: str) -> None:
+    client = TestClient(app_for(curated_store()))
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.headers["content-type"].startswith("text/html"), path
     csp = {
