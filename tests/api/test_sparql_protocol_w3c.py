@@ -3,9 +3,9 @@
 Reads tests/data/w3c-sparql11-protocol/manifest.ttl: each entry has data files to
 load into named graphs and a list of HTTP requests (method, path under /sparql/,
 headers, body) with the expected status class, result format and, for ASK,
-boolean. Each entry gets a fresh in-memory store and its own uvicorn server;
-every request carries the write token, so update tests reach the authenticated
-endpoint.
+boolean. Each entry runs on each store backend (tests/backends.py), with a fresh
+store and its own uvicorn server; every request carries the write token, so update
+tests reach the authenticated endpoint.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from rdflib.term import Node
 
 from api.main import create_app
 from graph.settings import Settings
-from graph.store import Store
 from tests.api.conftest import Serve
+from tests.backends import fresh_store
 
 SUITE = Path(__file__).resolve().parents[1] / "data" / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -130,11 +130,14 @@ def _check(call: Call, response: httpx.Response) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.usefixtures("backend")
 def test_w3c_protocol(case: Case, serve: Serve) -> None:
-    store = Store.open("memory")
+    store = fresh_store()
     for file, graph_iri in case.data:
-        store.ox.load(
-            path=str(file), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri)
+        graph = ox.NamedNode(graph_iri)
+        store.extend(
+            ox.Quad(q.subject, q.predicate, q.object, graph)
+            for q in ox.parse(path=str(file), format=ox.RdfFormat.N_TRIPLES)
         )
     base = serve(create_app(Settings(store="memory", write_token=TOKEN), store))
     for call in case.calls:
