@@ -21,11 +21,12 @@ from itertools import combinations
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from graph.model import HG, META_GRAPH, SCHEMA, VOCAB_GRAPH
 from graph.names import CORPORATE_SUFFIXES, STOPWORDS, acronym_key, initials, similarity, tokens
 from graph.registry import REGISTRY_GRAPH
-from graph.store import Store
+from graph.store import RdfQuad, Store
 
 #: A blocking key shared by more actors than this says nothing (e.g. "police").
 MAX_BLOCK = 40
@@ -63,26 +64,37 @@ class _Actor:
 
 
 def _actors(store: Store) -> list[_Actor]:
-    skipped = (META_GRAPH, VOCAB_GRAPH)
+    # One pattern per property, not per actor: on a remote store each pattern is a
+    # request, and a few thousand actors cost minutes of round trips.
     iris = sorted(
-        {s for s, _, _, g in store.quads(None, RDF.type, HG.Actor) if g not in skipped}, key=str
+        {s for s, *_ in _stated(store, RDF.type, HG.Actor) if isinstance(s, URIRef)}, key=str
     )
+    wanted = set(iris)
+    labels = _names(store, RDFS.label, wanted)
+    aliases = _names(store, SKOS.altLabel, wanted, literals_only=True)
+    registry = {s for s, *_ in store.quads(None, RDF.type, HG.Actor, REGISTRY_GRAPH)}
     actors = []
     for iri in iris:
-        if not isinstance(iri, URIRef):
-            continue
-        labels = sorted({str(o) for *_, o, g in store.quads(iri, RDFS.label) if g not in skipped})
-        aliases = sorted(
-            {
-                str(o)
-                for *_, o, g in store.quads(iri, SKOS.altLabel)
-                if g not in skipped and isinstance(o, Literal)
-            }
-        )
-        if labels:
-            in_registry = any(True for _ in store.quads(iri, RDF.type, HG.Actor, REGISTRY_GRAPH))
-            actors.append(_Actor(iri, labels[0], labels + aliases, in_registry))
+        if names := sorted(labels.get(iri, ())):
+            names_and_aliases = names + sorted(aliases.get(iri, ()))
+            actors.append(_Actor(iri, names[0], names_and_aliases, iri in registry))
     return actors
+
+
+def _stated(store: Store, predicate: URIRef, obj: URIRef | None = None) -> Iterable[RdfQuad]:
+    """Quads of ``predicate`` outside the metadata and vocabulary graphs."""
+    skipped = (META_GRAPH, VOCAB_GRAPH)
+    return (q for q in store.quads(None, predicate, obj) if q[3] not in skipped)
+
+
+def _names(
+    store: Store, predicate: URIRef, wanted: set[URIRef], *, literals_only: bool = False
+) -> dict[Node, set[str]]:
+    names: dict[Node, set[str]] = defaultdict(set)
+    for s, _, o, _ in _stated(store, predicate):
+        if s in wanted and (isinstance(o, Literal) or not literals_only):
+            names[s].add(str(o))
+    return names
 
 
 def _keys(actor: _Actor) -> set[str]:
@@ -97,12 +109,6 @@ def _keys(actor: _Actor) -> set[str]:
     return keys
 
 
-def _related(store: Store, a: URIRef, b: URIRef) -> bool:
-    return any(
-        True for x, y in ((a, b), (b, a)) for _ in store.quads(x, SCHEMA.parentOrganization, y)
-    )
-
-
 def find_candidates(
     store: Store, *, min_score: float = 0.85, limit: int | None = None
 ) -> list[Candidate]:
@@ -112,6 +118,7 @@ def find_candidates(
     []
     """
     actors = _actors(store)
+    parents = {(s, o) for s, _, o, _ in store.quads(None, SCHEMA.parentOrganization)}
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, actor in enumerate(actors):
         for key in _keys(actor):
@@ -123,7 +130,8 @@ def find_candidates(
     found = []
     for i, j in sorted(pairs):
         a, b = actors[i], actors[j]
-        if (a.in_registry and b.in_registry) or _related(store, a.iri, b.iri):
+        related = (a.iri, b.iri) in parents or (b.iri, a.iri) in parents
+        if (a.in_registry and b.in_registry) or related:
             continue
         score, reason = max(_scores(a.names, b.names))
         if score >= min_score:
