@@ -37,6 +37,7 @@ from rdflib.term import Node
 
 from graph import model
 from graph.errors import InvalidQuery, StoreError
+from graph.remote_dialect import NO_GRAPH, get_dialect
 from graph.remote_http import Credentials, Endpoints, SparqlHttp, redact
 from graph.remote_text import insert_data_body, prologue, shifted, split_prologue, with_values
 from graph.settings import Settings, get_settings
@@ -77,6 +78,8 @@ class RemoteStore(Store):
         #: The engine's base URL, without credentials.
         self.location = redact(location)
         self.union_default = settings.store_union_default_graph
+        #: What the engine does differently (docs/deploy.md, :mod:`graph.remote_dialect`).
+        self.dialect = get_dialect(settings.store_engine)
         self.http = SparqlHttp(
             Endpoints.derive(
                 location,
@@ -86,6 +89,7 @@ class RemoteStore(Store):
             ),
             Credentials.find(location, settings.store_user, settings.store_password),
             settings.query_timeout,
+            settings.store_auth,
         )
         self._ox = None
         self._graphs: tuple[float, list[URIRef]] | None = None
@@ -112,6 +116,7 @@ class RemoteStore(Store):
         use_default_graph_as_union: bool = True,
         prefixes: Mapping[str, str] | None = model.PREFIXES,
         base_iri: str | None = None,
+        raw: bool = False,
     ) -> Iterator[tuple[str, IO[bytes]]]:
         bindings = {
             name: term if not isinstance(term, Node) else to_ox(term)
@@ -122,11 +127,15 @@ class RemoteStore(Store):
         head, body = split_prologue(sparql)
         declared = prologue(prefixes, base_iri)
         text = declared + head + with_values(body, bindings)  # type: ignore[arg-type]
-        params = self._dataset(default_graph, named_graphs, use_default_graph_as_union)
+        params = (
+            []
+            if raw  # harmgraph's own reads over the engine's whole dataset, graphs filtered
+            else self._dataset(default_graph, named_graphs, use_default_graph_as_union)
+        )
         try:
             with self.http.query(text, accept, params) as response:
                 reader: IO[bytes] = self.http.reader(response)  # type: ignore[assignment]
-                yield response.headers.get("content-type", ""), reader
+                yield response.headers.get("content-type", ""), self.dialect.reader(reader)
         except InvalidQuery as err:
             raise shifted(err, declared.count("\n")) from None
 
@@ -174,7 +183,8 @@ class RemoteStore(Store):
 
     def graphs(self) -> list[URIRef]:
         """The IRIs of the named graphs that hold triples, sorted."""
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {})
+        where = f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('?g')}"
+        rows = self._select(f"SELECT DISTINCT ?g WHERE {{ {where} }}", {})
         found = sorted(
             URIRef(r["g"].value) for r in rows if isinstance(r["g"], pyoxigraph.NamedNode)
         )
@@ -210,11 +220,13 @@ class RemoteStore(Store):
             where = "GRAPH ?g { ?s ?p ?o }" if graph is not None else self._all_quads()
         if graph is not None:
             subs["g"] = pyoxigraph.NamedNode(str(graph))
+        stand_in = self.dialect.default_graph
         with self.stream(
             f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}",
             substitutions=subs,
             use_default_graph_as_union=False,
             prefixes=None,
+            raw=True,
         ) as rows:
             if not isinstance(rows, pyoxigraph.QuerySolutions):
                 raise StoreError("the remote store answered a SELECT query with no solutions")
@@ -224,7 +236,9 @@ class RemoteStore(Store):
                     subject if isinstance(subject, BNode) else from_ox(row["s"]),
                     from_ox(row["p"]),
                     from_ox(row["o"]),
-                    URIRef(g.value) if isinstance(g, pyoxigraph.NamedNode) else None,
+                    URIRef(g.value)
+                    if isinstance(g, pyoxigraph.NamedNode) and g.value != stand_in
+                    else None,
                 )
                 if isinstance(quad[2], BNode):
                     self._seen_at(quad[2], quad[0], quad[1])
@@ -273,7 +287,7 @@ class RemoteStore(Store):
             pyoxigraph.serialize(self.union_triples(), out, format, prefixes=declared)
             return
         names: list[str | None] = [graph] if graph is not None else [*map(str, self.graphs())]
-        if graph is None and not self.union_default:
+        if graph is None and self._separate_default():
             names.insert(0, None)
         quads = self._graph_quads(names)
         if dataset:
@@ -289,6 +303,7 @@ class RemoteStore(Store):
             accept="application/sparql-results+json",
             use_default_graph_as_union=False,
             prefixes=None,
+            raw=True,
         ) as rows:
             if not isinstance(rows, pyoxigraph.QuerySolutions):
                 raise StoreError("the remote store answered a SELECT query with no solutions")
@@ -298,7 +313,8 @@ class RemoteStore(Store):
     def _graph_quads(self, names: list[str | None]) -> Iterator[pyoxigraph.Quad]:
         for name in names:
             target = pyoxigraph.DefaultGraph() if name is None else pyoxigraph.NamedNode(name)
-            with self.http.graph(name, "application/n-triples") as response:
+            graph = (self.dialect.default_graph or None) if name is None else name
+            with self.http.graph(graph, "application/n-triples") as response:
                 reader: IO[bytes] = self.http.reader(response)  # type: ignore[assignment]
                 for quad in pyoxigraph.parse(reader, pyoxigraph.RdfFormat.N_TRIPLES):
                     yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, target)
@@ -316,18 +332,27 @@ class RemoteStore(Store):
         self._graphs = None
         declared = prologue(prefixes, base_iri)
         try:
-            self.http.update(declared + sparql)
+            self.http.update(declared + self.dialect.update_text(sparql))
         except InvalidQuery as err:
             raise shifted(err, declared.count("\n")) from None
 
     def extend(self, quads: Iterable[pyoxigraph.Quad]) -> None:
         """Add quads with one INSERT DATA request (streamed in chunks; one transaction)."""
         self._graphs = None
-        self.http.update(insert_data_body(quads))
+        self.http.update(insert_data_body(quads, template=self.dialect.default_graph))
 
     def clear(self) -> None:
-        """Remove everything (``CLEAR ALL``): tests start each remote dataset empty."""
-        self.update("CLEAR ALL", prefixes=None)
+        """Remove everything (``CLEAR ALL``): tests start each remote dataset empty.
+
+        On an engine with graphs of its own, its graphs stay: harmgraph's are cleared
+        one by one, in one request.
+        """
+        if not self.dialect.system_prefixes:
+            self.update("CLEAR ALL", prefixes=None)
+            return
+        graphs = [*map(str, self.graphs()), self.dialect.default_graph]
+        ops = [f"CLEAR SILENT GRAPH {pyoxigraph.NamedNode(g)}" for g in graphs if g]
+        self.update(" ;\n".join(ops), prefixes=None)
 
     def close(self) -> None:
         """Close the connection pool. Safe to call twice."""
@@ -340,14 +365,18 @@ class RemoteStore(Store):
 
     # -- helpers -------------------------------------------------------------
 
+    def _separate_default(self) -> bool:
+        """Whether the default graph holds quads of its own, outside the union."""
+        return not self.union_default
+
     def _all_quads(self) -> str:
-        if self.union_default:
-            return "GRAPH ?g { ?s ?p ?o }"
+        if self.union_default or self.dialect.default_graph:
+            return f"GRAPH ?g {{ ?s ?p ?o }} {self.dialect.graph_filter('?g', default=True)}"
         return "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
 
     def _select(self, sparql: str, subs: Mapping[str, Any]) -> list[pyoxigraph.QuerySolution]:
         with self.stream(
-            sparql, substitutions=subs, use_default_graph_as_union=False, prefixes=None
+            sparql, substitutions=subs, use_default_graph_as_union=False, prefixes=None, raw=True
         ) as rows:
             if not isinstance(rows, pyoxigraph.QuerySolutions):
                 raise StoreError("the remote store answered a SELECT query with no solutions")
@@ -367,16 +396,23 @@ class RemoteStore(Store):
         union: bool,
     ) -> list[tuple[str, str]]:
         """Protocol dataset parameters giving pyoxigraph's dataset semantics on any engine."""
+        stand_in = self.dialect.default_graph
         default: list[str] | None = None
         if default_graph is not None:
-            default = [str(g) for g in default_graph if g is not None]
+            default = [str(g) if g is not None else stand_in for g in default_graph]
+            default = [g for g in default if g]
         elif union and not self.union_default:
-            default = self._union_graphs()
+            default = self._union_graphs() + ([stand_in] if stand_in else [])
+        elif stand_in and not self.union_default:
+            default = [stand_in]
         named: list[str] | None = None
         if named_graphs is not None:
             named = [str(g) for g in named_graphs]
         elif default is not None:  # a protocol dataset without named graphs would hide them all
             named = self._union_graphs()
+        if stand_in:  # an empty list there would mean "every graph, Virtuoso's own too"
+            default = default if default is None else default or [NO_GRAPH]
+            named = named if named is None else named or [NO_GRAPH]
         return [("default-graph-uri", g) for g in default or ()] + [
             ("named-graph-uri", g) for g in named or ()
         ]

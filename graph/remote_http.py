@@ -104,13 +104,24 @@ class SparqlHttp:
     """A SPARQL engine over HTTP: one connection pool, one time limit."""
 
     def __init__(
-        self, endpoints: Endpoints, credentials: Credentials | None, timeout: float
+        self,
+        endpoints: Endpoints,
+        credentials: Credentials | None,
+        timeout: float,
+        auth: str = "basic",
     ) -> None:
         self.endpoints = endpoints
         self.timeout = timeout
         self._secret = credentials.password if credentials else ""
+        #: Digest authentication answers a challenge by sending the request again.
+        self._replayable = credentials is not None and auth == "digest"
+        scheme: httpx.Auth | None = None
+        if credentials is not None:
+            scheme = (httpx.DigestAuth if self._replayable else httpx.BasicAuth)(
+                credentials.user, credentials.password
+            )
         self._client = httpx.Client(
-            auth=(credentials.user, credentials.password) if credentials else None,
+            auth=scheme,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             follow_redirects=False,
         )
@@ -139,6 +150,8 @@ class SparqlHttp:
     def update(self, text: str | Iterator[bytes]) -> None:
         """Send one update request (never retried: it may have been applied)."""
         body = text.encode("utf-8") if isinstance(text, str) else text
+        if self._replayable and not isinstance(body, bytes):
+            body = b"".join(body)  # a digest challenge makes httpx send the body twice
         request = self._client.build_request(
             "POST",
             self.endpoints.update,

@@ -22,7 +22,7 @@ from graph.errors import InvalidQuery
 #: Quads per chunk of a streamed INSERT DATA body (:meth:`graph.remote.RemoteStore.extend`).
 CHUNK = 5000
 
-_TOKEN = re.compile(
+TOKEN = re.compile(
     r"""\#[^\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\s]*>"""
     r"""|[A-Za-z_][\w-]*|[{}]|\S""",
     re.DOTALL,
@@ -32,7 +32,7 @@ _FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 def split_prologue(text: str) -> tuple[str, str]:
     """Split a query into its prologue (BASE/PREFIX) and the rest."""
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         if match.group().upper() in _FORMS:
             return text[: match.start()], text[match.start() :]
     return text, ""
@@ -41,7 +41,7 @@ def split_prologue(text: str) -> tuple[str, str]:
 def _where_brace(text: str) -> int | None:
     """Offset just after the ``{`` that opens the outermost WHERE group."""
     form, depth, skipped_template = "", 0, False
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         word = match.group()
         if not form and word.upper() in _FORMS:
             form = word.upper()
@@ -72,7 +72,7 @@ def with_values(
     row = " ".join(str(term) for term in bindings.values())
     block = f" VALUES ({names}) {{ ({row}) }}"
     rest = text[at:]
-    first = next(_TOKEN.finditer(rest), None)
+    first = next(TOKEN.finditer(rest), None)
     if first is not None and first.group().upper() == "SELECT":  # a sub-select: wrap it
         end = rest.rindex("}")
         return f"{text[:at]}{block} {{{rest[:end]}}} {rest[end:]}"
@@ -107,6 +107,8 @@ def prologue(prefixes: Mapping[str, str] | None, base_iri: str | None = None) ->
 
 
 _POSITION = re.compile(r"(line |at )(\d+)(, column |:)(\d+)", re.IGNORECASE)
+#: A line without a column, as Virtuoso reports it ("SPARQL compiler, line 18: ...").
+_LINE = re.compile(r"(line )(\d+)(:)", re.IGNORECASE)
 
 
 def shifted(err: InvalidQuery, lines: int) -> InvalidQuery:
@@ -114,24 +116,38 @@ def shifted(err: InvalidQuery, lines: int) -> InvalidQuery:
 
     >>> shifted(InvalidQuery("error at 17:21: expected"), 16).line
     1
+    >>> shifted(InvalidQuery("SPARQL compiler, line 18: syntax error"), 16).detail
+    'SPARQL compiler, line 2: syntax error'
     """
     match = _POSITION.search(err.detail)
     if match is None:
-        return err
+        only_line = _LINE.search(err.detail)
+        if only_line is None:
+            return err
+        line = int(only_line.group(2)) - lines
+        detail = _LINE.sub(f"\\g<1>{line}\\g<3>", err.detail, count=1)
+        return InvalidQuery(detail, line=line)
     line, column = int(match.group(2)) - lines, int(match.group(4))
     detail = _POSITION.sub(f"\\g<1>{line}\\g<3>{column}", err.detail, count=1)
     return InvalidQuery(detail, line=line, column=column)
 
 
-def insert_data_body(quads: Iterable[pyoxigraph.Quad]) -> Iterator[bytes]:
+def insert_data_body(quads: Iterable[pyoxigraph.Quad], *, template: str = "") -> Iterator[bytes]:
     """One INSERT DATA request body, produced in chunks of :data:`CHUNK` quads.
+
+    With a ``template`` graph IRI it is ``WITH <template> INSERT { … } WHERE {}``
+    instead, for an engine that refuses blank nodes in ``INSERT DATA`` and has no
+    default graph to write to (:mod:`graph.remote_dialect`).
 
     >>> q = pyoxigraph.Quad(pyoxigraph.NamedNode("http://e/a"), pyoxigraph.NamedNode("http://e/p"),
     ...                     pyoxigraph.Literal('say "hi"'), pyoxigraph.NamedNode("http://e/g"))
     >>> b"".join(insert_data_body([q])).decode()
     'INSERT DATA {\\nGRAPH <http://e/g> { <http://e/a> <http://e/p> "say \\\\"hi\\\\"" . }\\n}\\n'
     """
-    yield b"INSERT DATA {\n"
+    if template:
+        yield f"WITH {pyoxigraph.NamedNode(template)} INSERT {{\n".encode()
+    else:
+        yield b"INSERT DATA {\n"
     chunk: list[pyoxigraph.Quad] = []
     for quad in quads:
         chunk.append(quad)
@@ -140,7 +156,7 @@ def insert_data_body(quads: Iterable[pyoxigraph.Quad]) -> Iterator[bytes]:
             chunk = []
     if chunk:
         yield _quads_block(chunk)
-    yield b"}\n"
+    yield b"} WHERE {}\n" if template else b"}\n"
 
 
 def _quads_block(quads: list[pyoxigraph.Quad]) -> bytes:

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_data_dir
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,12 @@ class Settings(BaseSettings):
     #: Remote store: the engine's default graph already is the union of its named graphs
     #: (Virtuoso, GraphDB, Neptune; ``oxigraph serve --union-default-graph``).
     store_union_default_graph: bool = False
+    #: Remote store: the engine's dialect, for the few places where engines differ
+    #: (:mod:`graph.remote_dialect`): ``""`` (standard SPARQL 1.1) or ``"virtuoso"``.
+    store_engine: Literal["", "virtuoso"] = ""
+    #: Remote store: HTTP authentication scheme of the user and password (Virtuoso's
+    #: ``/sparql-auth`` asks for ``digest``).
+    store_auth: Literal["basic", "digest"] = "basic"
     #: Base IRI under which this server answers for resources.
     base_iri: str = "https://w3id.org/harmgraph/"
     #: SPARQL query time limit, seconds.

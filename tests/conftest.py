@@ -26,7 +26,15 @@ from graph.resolve import resolve
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import graph_name, to_quads
-from tests.backends import BACKENDS, OxigraphServer, Shared, activate
+from tests.backends import (
+    BACKENDS,
+    SERVERS,
+    VIRTUOSO_MISSING,
+    OxigraphServer,
+    Shared,
+    VirtuosoServer,
+    activate,
+)
 
 DATA = PROJECT_ROOT / "data"
 
@@ -113,11 +121,54 @@ def bundled_server_url(
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def virtuoso_server() -> Iterator[VirtuosoServer]:
+    """A real Virtuoso (fresh database) for the session; tests clear harmgraph's graphs."""
+    if VIRTUOSO_MISSING:
+        pytest.skip(VIRTUOSO_MISSING)
+    server = VirtuosoServer()
+    SERVERS["virtuoso"] = server
+    yield server
+    SERVERS.pop("virtuoso", None)
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(virtuoso_server: VirtuosoServer) -> str:
+    """The session's Virtuoso's base URL (its settings: ``virtuoso_server.settings()``)."""
+    return virtuoso_server.url
+
+
+@pytest.fixture(scope="session")
+def bundled_virtuoso(
+    bundled_store: Store, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VirtuosoServer]:
+    """A second Virtuoso holding the bundled data (bulk-loaded N-Quads); read it only."""
+    if VIRTUOSO_MISSING:
+        pytest.skip(VIRTUOSO_MISSING)
+    path = tmp_path_factory.mktemp("bundled-virtuoso") / "bundled.nq"
+    with path.open("wb") as out:
+        bundled_store.ox.dump(out, ox.RdfFormat.N_QUADS)
+    server = VirtuosoServer()
+    try:
+        server.load_nquads(path)
+    except BaseException:
+        server.stop()
+        raise
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def bundled(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     """The bundled data on the active backend: ``bundled_store``, or the on-disk server."""
     if backend == "embedded":
         yield request.getfixturevalue("bundled_store")
+        return
+    if backend == "virtuoso":
+        virtuoso: VirtuosoServer = request.getfixturevalue("bundled_virtuoso")
+        with Store.open(virtuoso.url, virtuoso.settings()) as store:
+            yield store
         return
     url: str = request.getfixturevalue("bundled_server_url")
     with Store.open(url, Settings(store=url, store_union_default_graph=True)) as store:
@@ -139,9 +190,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def backend(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The store backend of this run: ``embedded`` or ``oxigraph``."""
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The store backend of this run: ``embedded``, ``oxigraph`` or ``virtuoso``.
+
+    On Virtuoso the ``HARMGRAPH_STORE_*`` settings that reach it are in the
+    environment for the test (so ``Settings(store=url)`` and CLI subprocesses get them).
+    """
     kind: str = request.param
-    activate(kind, request.getfixturevalue("oxigraph_url") if kind == "oxigraph" else "")
+    url = ""
+    if kind == "oxigraph":
+        url = request.getfixturevalue("oxigraph_url")
+    elif kind == "virtuoso":
+        server: VirtuosoServer = request.getfixturevalue("virtuoso_server")
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        url = server.url
+    activate(kind, url)
     yield kind
     activate("embedded")

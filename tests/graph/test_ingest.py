@@ -15,7 +15,7 @@ from graph import io, model
 from graph.errors import NotFound, ShapeViolations
 from graph.ingest import _is_local_part, delete_incident, import_graph
 from graph.store import Store
-from tests.backends import STORE_PARAMS, param_store
+from tests.backends import STORE_PARAMS, param_store, server_url
 
 DATA = Path(__file__).parent.parent / "data"
 SYNTHETIC = DATA / "ingest" / "synthetic.ttl"
@@ -57,7 +57,7 @@ class FakeValidator:
 
 @pytest.fixture(params=STORE_PARAMS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    url = request.getfixturevalue("oxigraph_url") if request.param == "oxigraph" else ""
+    url = server_url(request)
     st = param_store(request.param, tmp_path, url)
     request.addfinalizer(st.close)
     return st

@@ -13,7 +13,7 @@ from graph import io
 from graph.errors import InvalidRDF, NotFound, UnsupportedFormat
 from graph.store import Store
 from graph.terms import graph_name, to_quads
-from tests.backends import STORE_PARAMS, param_store
+from tests.backends import STORE_PARAMS, param_store, server_url
 
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE = DATA / "io" / "sample.trig"
@@ -35,7 +35,7 @@ def _graphs(data: Graph | Dataset) -> dict[URIRef | None, Graph]:
 
 @pytest.fixture(params=STORE_PARAMS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
-    url = request.getfixturevalue("oxigraph_url") if request.param == "oxigraph" else ""
+    url = server_url(request)
     st = param_store(request.param, tmp_path, url)
     request.addfinalizer(st.close)
     data = io.parse(SAMPLE)

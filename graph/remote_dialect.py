@@ -1,0 +1,184 @@
+"""Engine dialects of the remote store: the few places where SPARQL engines differ.
+
+harmgraph speaks standard SPARQL 1.1 to every engine (:mod:`graph.remote`). A
+:class:`Dialect` names what one engine does differently, chosen by the
+``store_engine`` setting (``HARMGRAPH_STORE_ENGINE``); each difference is handled
+with standard SPARQL or on harmgraph's side of the wire:
+
+``virtuoso`` (OpenLink Virtuoso 7.2)
+    * Its own graphs (quad-map metadata ``virtrdf#``, ``ldp#``, its service
+      description, WebDAV, ...) are named graphs of every dataset: harmgraph never
+      lists, counts, reads, dumps or clears a graph under :data:`VIRTUOSO_SYSTEM_GRAPHS`.
+    * It has no default graph of its own to write to (without a dataset its default
+      graph is the union of all graphs): the named graph :data:`DEFAULT_GRAPH` stands
+      in for it. Updates name it with ``WITH`` where they use the default graph,
+      reads put it in the protocol dataset's default graph, and
+      :meth:`graph.remote.RemoteStore.quads` reports its quads in the default
+      graph; :meth:`graph.remote.RemoteStore.graphs` does not list it.
+      The union default graph is always sent as a protocol dataset.
+    * It writes blank nodes in SPARQL results as ``nodeID://b10000``, which is not
+      a blank-node label; :class:`LabelReader` rewrites them to ``b10000`` (the label
+      its N-Triples answers use) while the answer streams in.
+    * It refuses blank nodes in ``INSERT DATA``: updates are rewritten by
+      :func:`graph.remote_update.for_engine` (``INSERT { … } WHERE {}``, and
+      ``WITH`` the stand-in default graph where an operation uses the default graph).
+    * ``CLEAR ALL`` clears nothing there: :meth:`graph.remote.RemoteStore.clear`
+      clears harmgraph's graphs one by one.
+
+>>> get_dialect("virtuoso").graph_filter("?g", default=True).startswith("FILTER(!STRSTARTS(")
+True
+>>> get_dialect("").graph_filter("?g")
+''
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import IO
+
+import pyoxigraph
+
+from graph.remote_update import for_engine
+
+#: IRI prefixes of the graphs a Virtuoso 7.2 database holds for itself (a fresh
+#: database has ``virtrdf#``, ``ldp#`` and the service description at
+#: ``http://localuriqaserver/sparql`` or its ``[URIQA] DefaultHost``; the Conductor
+#: and DAV add ``owl#`` and ``…/DAV/`` graphs).
+VIRTUOSO_SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/",
+    "http://www.w3.org/ns/ldp#",
+    "http://www.w3.org/2002/07/owl#",
+    "http://localuriqaserver/",
+)
+#: Path endings of Virtuoso's per-host system graphs (service description, WebDAV).
+VIRTUOSO_HOST_GRAPHS = ("/sparql", "/DAV/")
+#: A graph that never holds anything: the protocol dataset of an empty store.
+NO_GRAPH = "urn:x-harmgraph:no-graph"
+#: The named graph that holds the default graph on an engine without one to write to.
+DEFAULT_GRAPH = "urn:x-harmgraph:default-graph"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What one engine does differently from the standard (see the module docstring)."""
+
+    name: str = ""
+    #: IRI prefixes of the engine's own graphs, which harmgraph leaves alone.
+    system_prefixes: tuple[str, ...] = ()
+    #: IRI path endings of the engine's own per-host graphs.
+    system_suffixes: tuple[str, ...] = ()
+    #: The named graph standing in for the default graph (``""``: the engine's own).
+    default_graph: str = ""
+    #: The prefix the engine puts before blank-node labels in SPARQL results.
+    bnode_prefix: str = ""
+
+    def graph_filter(self, variable: str, *, default: bool = False) -> str:
+        """A ``FILTER`` keeping ``variable`` off the engine's own graphs (or ``""``).
+
+        ``default`` keeps the stand-in for the default graph; else it is left out too.
+        """
+        tests = []
+        if self.default_graph and not default:
+            tests.append(f"{variable} != {pyoxigraph.NamedNode(self.default_graph)}")
+        tests += [
+            f"!STRSTARTS(STR({variable}), {pyoxigraph.Literal(p)})" for p in self.system_prefixes
+        ]
+        tests += [
+            f"!STRENDS(STR({variable}), {pyoxigraph.Literal(s)})" for s in self.system_suffixes
+        ]
+        return f"FILTER({' && '.join(tests)})" if tests else ""
+
+    def is_system_graph(self, iri: str) -> bool:
+        """Whether ``iri`` names one of the engine's own graphs.
+
+        >>> get_dialect("virtuoso").is_system_graph("http://localhost:8890/DAV/")
+        True
+        """
+        return iri.startswith(self.system_prefixes) or iri.endswith(self.system_suffixes)
+
+    def update_text(self, text: str) -> str:
+        """An update request as this engine takes it.
+
+        >>> get_dialect("virtuoso").update_text("INSERT DATA { _:b <http://e/p> 1 }")
+        'WITH <urn:x-harmgraph:default-graph> INSERT      { _:b <http://e/p> 1 } WHERE {}'
+        """
+        return for_engine(text, self.default_graph) if self.default_graph else text
+
+    def reader(self, reader: IO[bytes]) -> IO[bytes]:
+        """``reader`` with this engine's blank-node labels made standard."""
+        if not self.bnode_prefix:
+            return reader
+        return LabelReader(reader, self.bnode_prefix)  # type: ignore[return-value]
+
+
+def get_dialect(name: str) -> Dialect:
+    """The dialect of the ``store_engine`` setting."""
+    if name == "virtuoso":
+        return Dialect(
+            "virtuoso",
+            VIRTUOSO_SYSTEM_GRAPHS,
+            VIRTUOSO_HOST_GRAPHS,
+            default_graph=DEFAULT_GRAPH,
+            bnode_prefix="nodeID://",
+        )
+    return Dialect()
+
+
+class LabelReader:
+    """A results stream with an engine's blank-node label prefix removed (JSON and XML).
+
+    Only the label of a ``bnode`` result term is touched, never a literal or IRI
+    that happens to contain the prefix.
+
+    >>> import io
+    >>> body = b'{"o": { "type": "bnode", "value": "nodeID://b1" }}'
+    >>> LabelReader(io.BytesIO(body), "nodeID://").read()
+    b'{"o": { "type": "bnode", "value": "b1" }}'
+    """
+
+    def __init__(self, source: IO[bytes], prefix: str) -> None:
+        self._source = source
+        marker = re.escape(prefix.encode())
+        self._pattern = re.compile(
+            rb'("type":\s{0,8}"bnode",\s{0,8}"value":\s{0,8}")' + marker + rb"|(<bnode>)" + marker
+        )
+        #: Longest text one match can span: kept back until more arrives.
+        self._keep = 64 + len(prefix)
+        self._pending = b""
+        self._out = b""
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the rewritten stream (all that is left if negative)."""
+        while not self._done and (size < 0 or len(self._out) < size):
+            chunk = self._source.read(65536)
+            if not chunk:
+                self._done = True
+                self._out += self._pattern.sub(rb"\1\2", self._pending)
+                self._pending = b""
+                break
+            self._pending += chunk
+            self._flush()
+        if size < 0:
+            data, self._out = self._out, b""
+        else:
+            data, self._out = self._out[:size], self._out[size:]
+        return data
+
+    def _flush(self) -> None:
+        """Rewrite and release all but the tail, which may hold the start of a match."""
+        cut = len(self._pending) - self._keep
+        if cut <= 0:
+            return
+        last = 0
+        parts = []
+        for match in self._pattern.finditer(self._pending):
+            if match.start() >= cut:
+                break
+            parts += [self._pending[last : match.start()], match.group(1) or match.group(2)]
+            last = match.end()
+        cut = max(cut, last)
+        parts.append(self._pending[last:cut])
+        self._out += b"".join(parts)
+        self._pending = self._pending[cut:]
