@@ -1,11 +1,14 @@
 """Every worked example through real SPARQL clients against uvicorn on 127.0.0.1.
 
-The app serves the bundled data from an on-disk store (``bundled_store_path``),
-so its queries run in worker processes (``ProcessExecutor``) as under
-``harmgraph serve``. Each example in data/queries/ goes through SPARQLWrapper
-(JSON results) and must give the same rows as the same query run in-process on
-the app's store (:mod:`graph.examples`); rdflib's ``SPARQLStore`` then queries the
-endpoint with SELECT, ASK and CONSTRUCT.
+On each store backend (tests/backends.py) the app serves the bundled data: from an
+on-disk store (``bundled_store_path``), so its queries run in worker processes
+(``ProcessExecutor``) as under ``harmgraph serve``, or from the Oxigraph server that
+holds it (``bundled_server_url``), to which its queries are proxied
+(``RemoteExecutor``). Each example in data/queries/ goes through SPARQLWrapper (JSON
+results) and must give the same rows as the same query run in-process on the app's
+store (:meth:`graph.store.Store.query`; the order of a ``GROUP_CONCAT`` is the
+store's); rdflib's ``SPARQLStore`` then queries the endpoint with SELECT, ASK and
+CONSTRUCT.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +32,11 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from api.main import create_app
 from api.sparql.pool import ProcessExecutor
+from api.sparql.remote import RemoteExecutor
 from graph.examples import EXAMPLES_DIR, get_example, load_examples
 from graph.settings import Settings
 from graph.store import Store
+from tests.backends import Shared
 
 EXAMPLES = [ex.slug for ex in load_examples()]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -44,8 +48,8 @@ Cell = tuple[str, str, str]
 class Server:
     """The app under uvicorn on a free port of 127.0.0.1, in a thread."""
 
-    def __init__(self, store_path: Path) -> None:
-        self.app = create_app(Settings(store=str(store_path)))
+    def __init__(self, settings: Settings) -> None:
+        self.app = create_app(settings)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -74,20 +78,37 @@ class Server:
         self.thread.join(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def server(bundled_store_path: Path) -> Iterator[Server]:
-    running = Server(bundled_store_path)
-    yield running
-    running.stop()
+#: Every test here runs on each store backend (tests/backends.py).
+pytestmark = pytest.mark.usefixtures("backend")
+#: Who answers the endpoint's queries on each backend.
+EXECUTORS = {"embedded": ProcessExecutor, "oxigraph": RemoteExecutor}
 
 
-def test_the_app_answers_from_worker_processes(server: Server) -> None:
-    assert isinstance(server.app.state.queries, ProcessExecutor)
-    assert Path(server.store.location).is_dir()  # an on-disk store, not "memory"
+@pytest.fixture
+def server(backend: str, shared: Shared, request: pytest.FixtureRequest) -> Server:
+    """The app over the bundled data under uvicorn, one per backend for the module."""
+
+    def start() -> Server:
+        if backend == "embedded":
+            settings = Settings(store=str(request.getfixturevalue("bundled_store_path")))
+        else:
+            url = request.getfixturevalue("bundled_server_url")
+            settings = Settings(store=url, store_union_default_graph=True)
+        running = Server(settings)
+        shared.cleanup.callback(running.stop)
+        return running
+
+    return shared.get("bundled", start, own_server=False)
+
+
+def test_the_app_answers_from_worker_processes_or_the_engine(backend: str, server: Server) -> None:
+    assert isinstance(server.app.state.queries, EXECUTORS[backend])
+    location = server.store.location
+    assert Path(location).is_dir() if backend == "embedded" else location.startswith("http://")
 
 
 def _in_process(store: Store, text: str) -> Counter[tuple[tuple[str, Cell], ...]]:
-    result = store.ox.query(text, use_default_graph_as_union=True)
+    result = store.query(text)
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     rows: Counter[tuple[tuple[str, Cell], ...]] = Counter()
@@ -144,7 +165,7 @@ def test_the_parametrisation_covers_every_example_file() -> None:
     assert len(EXAMPLES) >= 20
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def remote_graph(server: Server) -> Graph:
     """The endpoint's default graph (the union of all graphs) through rdflib's SPARQLStore,
     with the client's defaults (XML results; RDF/XML for CONSTRUCT). Not context-aware:
@@ -187,7 +208,7 @@ def test_sparqlstore_construct(server: Server, remote_graph: Graph) -> None:
     remote = remote_graph.query(query).graph
     assert remote is not None and len(remote) > 1
     local = Graph()
-    for triple in server.store.ox.query(query, use_default_graph_as_union=True):
+    for triple in server.store.query(query):
         local.add(
             (URIRef(triple.subject.value), URIRef(triple.predicate.value), _rdflib(triple.object))
         )
