@@ -10,6 +10,7 @@ from graph.network import Filters, co_incident, neighbourhood
 from graph.network_build import build_network
 from tests.graph.network_data import (
     DHS,
+    FIXTURE,
     ICE,
     ICM,
     IMMIGRATIONOS,
@@ -18,6 +19,7 @@ from tests.graph.network_data import (
     PALANTIR,
     UNKNOWN_DEV,
     fixture_store,
+    load,
 )
 
 #: Every test here runs on each store backend (tests/backends.py).
@@ -121,3 +123,14 @@ def test_co_incident_respects_filters_and_focus(g: nx.Graph) -> None:
     assert set(focused) == {DHS, PALANTIR, ICE}
     with pytest.raises(NotFound):
         co_incident(g, INC_2026)
+
+
+def test_an_incident_stated_in_two_graphs_is_counted_once() -> None:
+    """Oxigraph's union default graph keeps a triple once per named graph."""
+    store = fixture_store("curated")
+    load(store, FIXTURE, "topaithreats")
+    g = build_network(store).graph
+    assert g.edges[PALANTIR, INC_2026]["roles"] == ("developer",)
+    p = co_incident(g).graph
+    assert p.edges[PALANTIR, ICE]["weight"] == 2
+    assert p.edges[PALANTIR, ICE]["incidents"] == tuple(sorted((INC_2017, INC_2026)))

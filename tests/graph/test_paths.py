@@ -16,6 +16,7 @@ from graph.paths import find_paths, path_view, steps
 from tests.graph.network_data import (
     CLEARVIEW,
     DHS,
+    FIXTURE,
     GARANTE,
     ICE,
     IMMIGRATIONOS,
@@ -31,6 +32,7 @@ from tests.graph.network_data import (
     RECRUITMENT_TOOL,
     UNKNOWN_DEV,
     fixture_store,
+    load,
 )
 
 
@@ -59,6 +61,21 @@ def test_the_hop_carries_incident_role_date_status_and_sources(g: nx.Graph) -> N
         "sources: Rolling Stone)."
     )
     assert not path.alleged
+
+
+@pytest.mark.usefixtures("backend")
+def test_a_hop_stated_in_two_graphs_is_one_hop_with_its_sources_once() -> None:
+    """Oxigraph's union default graph keeps a triple once per named graph."""
+    store = fixture_store("curated")
+    load(store, FIXTURE, "topaithreats")
+    g = build_network(store).graph
+    paths = find_paths(g, PALANTIR, ICE, limit=10, max_hops=1)
+    assert sorted(p.nodes for p in paths) == sorted(
+        [(PALANTIR, INC_2017, ICE), (PALANTIR, INC_2026, ICE)]
+    )
+    hop = next(p for p in paths if p.nodes[1] == INC_2026).hops[0]
+    assert [s.url for s in hop.sources] == ["https://rollingstone.com"]
+    assert (hop.source_roles, hop.target_roles) == (("developer",), ("deployer",))
 
 
 def test_alternatives_come_after_the_shortest_and_respect_the_hop_limit(g: nx.Graph) -> None:

@@ -9,12 +9,14 @@ from graph.network_build import Network, build_network
 from graph.search import EXACT, PREFIX, SearchIndex, fold, resolve
 from tests.graph.network_data import (
     DHS,
+    FIXTURE,
     ICE,
     ICM,
     INC_2026,
     PALANTIR,
     UNKNOWN_DEV,
     fixture_store,
+    load,
 )
 
 #: Every test here runs on each store backend (tests/backends.py).
@@ -32,6 +34,15 @@ def test_acronym_finds_the_agency_first(network: Network) -> None:
     assert hits[0].score == EXACT
     assert hits[0].matched == "ICE"
     assert len(hits) > 1  # "ICE AI recruitment tool", titles mentioning ICE...
+
+
+def test_a_name_stated_in_two_graphs_is_one_hit() -> None:
+    """Oxigraph's union default graph keeps a triple once per named graph."""
+    store = fixture_store("curated")
+    load(store, FIXTURE, "topaithreats")
+    hits = build_network(store).index.search("ic", limit=50)
+    assert len(hits) == len({h.iri for h in hits}) > 1
+    assert build_network(store).index.search("ICE")[0].iri == ICE
 
 
 def test_prefix_finds_palantir_before_incident_titles(network: Network) -> None:
