@@ -1,6 +1,11 @@
 """The data-quality report computed in a child process (api/quality_process.py), on an
 on-disk store with one complete incident and one with Warnings (the files of
-tests/graph/quality_data.py)."""
+tests/graph/quality_data.py).
+
+Only the embedded on-disk store has a child process (it opens the store's directory
+read-only); a store it cannot open, in memory or on a server, is validated in the
+thread on each backend (tests/backends.py).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from graph import model
 from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import to_quads
+from tests.backends import fresh_store
 
 DATA = Path(__file__).parent.parent / "data"
 ROOT = Path(__file__).parent.parent.parent
@@ -32,7 +38,12 @@ class Stop(Exception):
 
 
 def _store(path: Path) -> Store:
-    store = Store.open(path)
+    store = _filled(Store.open(path))
+    store.ox.flush()
+    return store
+
+
+def _filled(store: Store) -> Store:
     files = [
         (p, model.VOCAB_GRAPH) for p in sorted((PROJECT_ROOT / "data" / "vocab").glob("*.ttl"))
     ]
@@ -42,7 +53,6 @@ def _store(path: Path) -> Store:
     files.append((DATA / "quality" / "warned-incident.ttl", model.named_graph("aiid")))
     for file, name in files:
         store.extend(to_quads(Graph().parse(file, format="turtle"), ox.NamedNode(str(name))))
-    store.ox.flush()
     return store
 
 
@@ -73,13 +83,16 @@ def test_a_progress_callback_that_raises_stops_the_child(tmp_path: Path) -> None
         validating_apart(SETTINGS)(store, cancel)
 
 
-def test_an_in_memory_store_is_validated_in_the_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("backend")
+def test_an_in_memory_or_remote_store_is_validated_in_the_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def no_child(*args: object) -> None:
-        raise AssertionError("an in-memory store cannot be opened by another process")
+        raise AssertionError("this store is not a directory another process can open")
 
     monkeypatch.setattr("api.quality_process._in_child", no_child)
-    summary = validating_apart(SETTINGS)(Store.open("memory"), lambda done, total: None)
-    assert summary.incidents == 0
+    summary = validating_apart(SETTINGS)(_filled(fresh_store()), lambda done, total: None)
+    assert (summary.incidents, summary.complete) == (2, 1)
 
 
 def orphan_candidate() -> None:
