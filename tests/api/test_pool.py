@@ -1,5 +1,9 @@
 """Query worker processes answering from the event loop (api/sparql/pool.py,
-ProcessExecutor.run_async), on a small on-disk store."""
+ProcessExecutor.run_async), on a small on-disk store.
+
+Embedded only: worker processes exist for the on-disk store (on a server the engine
+runs the queries, api/sparql/remote.py, covered by tests/api/test_sparql.py).
+"""
 
 from __future__ import annotations
 
