@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -17,12 +18,14 @@ from graph.store import Store
 from graph.terms import to_ox
 from tests.backends import fresh_store
 from tests.graph.network_data import load
-from tests.graph.test_cli_entities import NEAR_DUPLICATES, PLANTED
 
 #: Every test here runs on each store backend (tests/backends.py).
 pytestmark = pytest.mark.usefixtures("backend")
 
-RIGHT, WRONG = sorted(PLANTED)
+NEAR_DUPLICATES = Path(__file__).parents[1] / "data" / "entities" / "near-duplicates.ttl"
+RIGHT = str(mint("actor", "northwind-surveillance-systems"))
+WRONG = str(mint("actor", "northwind-surveilance-systems"))  # the planted misspelling
+PLANTED = {RIGHT, WRONG}
 
 
 def planted_pairs(store: Store) -> list[tuple[str, str]]:
