@@ -43,6 +43,9 @@ from bench.measure import BIN, PYTHON, ROOT, free_port, tree_rss_mb, wait_ready
 from bench.queries import Query
 
 SERVERS = ("harmgraph", "oxigraph", "rdflib")
+#: Seconds a server may take to answer its first request: rdflib-endpoint parses the
+#: whole file first (about 2 minutes at 100k incidents alone, far more on a busy machine).
+READY_TIMEOUT = 3600.0
 
 
 @dataclass
@@ -76,7 +79,7 @@ class Server:
         """Start the server and wait until it answers; ``ready_s`` is how long that took."""
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=log, stderr=log)
-        self.ready_s = wait_ready(self.url + "?query=ASK%7B%7D", self.proc)
+        self.ready_s = wait_ready(self.url + "?query=ASK%7B%7D", self.proc, READY_TIMEOUT)
 
     def restart(self) -> None:
         """Start afresh: the server is stuck on an abandoned query.

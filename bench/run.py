@@ -163,7 +163,7 @@ class _Sections:
 
 def _servers(args: argparse.Namespace) -> tuple[str, ...]:
     if "endpoint" in args.sections:
-        return endpoint.SERVERS
+        return tuple(args.servers)
     return ("harmgraph",)  # the explorer alone needs only harmgraph
 
 
@@ -325,6 +325,13 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=None,
         help="abandon a warm-up request after this many seconds (quick: 60)",
+    )
+    parser.add_argument(
+        "--servers",
+        nargs="+",
+        choices=endpoint.SERVERS,
+        default=list(endpoint.SERVERS),
+        help="endpoint section: the servers compared (default: all three)",
     )
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (throughput)")
     parser.add_argument("--throughput-s", type=float, default=None)
