@@ -2,7 +2,8 @@
 
 ``serve(app)`` starts ``app`` under uvicorn in a thread on a free port (the test
 binds the socket itself, so no port race) and returns its base URL; the server
-stops (and runs the app's shutdown) when the test ends.
+stops (and runs the app's shutdown) when the test ends; ``serving()`` does the same
+for a ``with`` block (apps kept for a module).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -34,6 +36,13 @@ def _wait_until_up(base: str, deadline: float) -> None:
 @pytest.fixture
 def serve() -> Iterator[Serve]:
     """Start apps under uvicorn on 127.0.0.1; stop them after the test."""
+    with serving() as start:
+        yield start
+
+
+@contextmanager
+def serving() -> Iterator[Serve]:
+    """Start apps under uvicorn on 127.0.0.1; stop them on leaving the block."""
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
 
     def start(app: FastAPI) -> str:
@@ -50,7 +59,9 @@ def serve() -> Iterator[Serve]:
         _wait_until_up(base, time.monotonic() + 20)
         return base
 
-    yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=20)
+    try:
+        yield start
+    finally:
+        for server, thread in running:
+            server.should_exit = True
+            thread.join(timeout=20)

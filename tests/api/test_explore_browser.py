@@ -7,67 +7,77 @@ suggests ICE for "ICE". Against a store holding the XSS fixture: no dialog opens
 ``<img src=x>`` element exists. Every request is intercepted: anything addressed to a
 host other than 127.0.0.1 fails the test, as does any console error (a CSP violation
 is one). Screenshots go to test-artifacts/.
+
+On each store backend (tests/backends.py); each app is served once per backend for the
+module (tests/api/browser.py), since the tests only read.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from api.drawing import vis_network_dir
-from api.main import create_app
-from graph.settings import PROJECT_ROOT, Settings
-from graph.store import Store
-from tests.api.conftest import Serve
+from graph.settings import PROJECT_ROOT
+from tests.api.browser import NEEDS_CHROMIUM, Watch, bundled, launch, served
 from tests.api.explore_data import ICE, XSS_ACTOR, explorer_store
 from tests.api.ld_store import PALANTIR
-from tests.api.test_editor_browser import ARGS, Watch
+from tests.backends import Shared, active
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and shutil.which("chromium") is None,
-        reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
+    NEEDS_CHROMIUM,
     pytest.mark.skipif(vis_network_dir() is None, reason="pyvis (vis-network) is not installed"),
+    pytest.mark.usefixtures("backend"),
 ]
 
-Open = Callable[[Store], tuple[Page, str, Watch]]
+#: Opens a chromium tab on the app at a base URL: the tab, the base URL, what it did.
+Open = Callable[[str], tuple[Page, str, Watch]]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
 
 
 @pytest.fixture
-def open_app(serve: Serve) -> Iterator[Open]:
-    """Serve an app over a store and open a chromium tab that watches every request."""
+def bundled_app(backend: str, shared: Shared, request: pytest.FixtureRequest) -> str:
+    """The app over the bundled data of this backend, served once for the module."""
+    return bundled(backend, shared, request)
+
+
+@pytest.fixture
+def xss_app(shared: Shared) -> str:
+    """The app over INC-26-0068 and the XSS fixture, served once per backend."""
+    return served(shared, "xss", explorer_store)
+
+
+@pytest.fixture
+def open_app(chromium: Browser) -> Iterator[Open]:
+    """Open chromium tabs (one context per test) that watch every request."""
     watches: list[Watch] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1400, "height": 1100}, accept_downloads=True
-        )
+    context = chromium.new_context(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
 
-        def start(store: Store) -> tuple[Page, str, Watch]:
-            base = serve(create_app(Settings(store="memory"), store))
-            watch = Watch()
-            context.route("**/*", watch.route)
-            tab = context.new_page()
-            tab.on("console", watch.console)
-            tab.on("pageerror", lambda err: watch.errors.append(f"page error: {err}"))
-            watches.append(watch)
-            return tab, base, watch
+    def start(base: str) -> tuple[Page, str, Watch]:
+        watch = Watch()
+        context.route("**/*", watch.route)
+        tab = context.new_page()
+        tab.on("console", watch.console)
+        tab.on("pageerror", lambda err: watch.errors.append(f"page error: {err}"))
+        watches.append(watch)
+        return tab, base, watch
 
-        try:
-            yield start
-        finally:
-            context.close()
-            browser.close()
+    try:
+        yield start
+    finally:
+        context.close()
     for watch in watches:
         assert watch.refused == [], f"requests left 127.0.0.1: {watch.refused}"
         assert watch.errors == [], f"console errors: {watch.errors}"
@@ -98,11 +108,12 @@ def _click_node(tab: Page, node: str) -> None:
 
 def _shot(tab: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    suffix = "" if active() == "embedded" else f"-{active()}"
+    tab.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=True)
 
 
-def test_path_page_draws_palantir_to_ice(open_app: Open, bundled_store: Store) -> None:
-    tab, base, watch = open_app(bundled_store)
+def test_path_page_draws_palantir_to_ice(open_app: Open, bundled_app: str) -> None:
+    tab, base, watch = open_app(bundled_app)
     tab.goto(f"{base}/path?from=palantir&to=ice")
     ids = _drawn(tab)
     assert PALANTIR in ids and ICE in ids
@@ -115,8 +126,8 @@ def test_path_page_draws_palantir_to_ice(open_app: Open, bundled_store: Store) -
     assert any(u.endswith("/static/vendor/vis/vis-network.min.js") for u in watch.local)
 
 
-def test_clicking_a_node_opens_its_details(open_app: Open, bundled_store: Store) -> None:
-    tab, base, _ = open_app(bundled_store)
+def test_clicking_a_node_opens_its_details(open_app: Open, bundled_app: str) -> None:
+    tab, base, _ = open_app(bundled_app)
     tab.goto(f"{base}/path?from=palantir&to=ice")
     _drawn(tab)
     _click_node(tab, ICE)
@@ -128,8 +139,8 @@ def test_clicking_a_node_opens_its_details(open_app: Open, bundled_store: Store)
     _shot(tab, "explorer-details")
 
 
-def test_filters_change_what_is_drawn(open_app: Open, bundled_store: Store) -> None:
-    tab, base, _ = open_app(bundled_store)
+def test_filters_change_what_is_drawn(open_app: Open, bundled_app: str) -> None:
+    tab, base, _ = open_app(bundled_app)
     tab.goto(f"{base}/network?focus=ice&hops=2")
     before = len(_drawn(tab))
     tab.locator("details.filters-box > summary").click()
@@ -142,8 +153,8 @@ def test_filters_change_what_is_drawn(open_app: Open, bundled_store: Store) -> N
     _shot(tab, "explorer-network-ice-confirmed")
 
 
-def test_png_button_downloads_an_image(open_app: Open, bundled_store: Store) -> None:
-    tab, base, _ = open_app(bundled_store)
+def test_png_button_downloads_an_image(open_app: Open, bundled_app: str) -> None:
+    tab, base, _ = open_app(bundled_app)
     tab.goto(f"{base}/network?focus=palantir")
     _drawn(tab)
     with tab.expect_download() as download:
@@ -156,8 +167,8 @@ def test_png_button_downloads_an_image(open_app: Open, bundled_store: Store) -> 
     assert download.value.suggested_filename.endswith(".png")
 
 
-def test_nav_search_suggests_ice_first(open_app: Open, bundled_store: Store) -> None:
-    tab, base, _ = open_app(bundled_store)
+def test_nav_search_suggests_ice_first(open_app: Open, bundled_app: str) -> None:
+    tab, base, _ = open_app(bundled_app)
     # The first search builds the network index (seconds on a loaded CI machine); this
     # test is about the suggestions, so build it before typing.
     assert httpx.get(f"{base}/search.json?q=ICE", timeout=60).status_code == 200
@@ -182,19 +193,18 @@ def test_nav_search_suggests_ice_first(open_app: Open, bundled_store: Store) -> 
         f"/path?from={XSS_ACTOR}&to=palantir",
     ],
 )
-def test_markup_in_data_never_runs(open_app: Open, url: str) -> None:
-    with explorer_store() as store:
-        tab, base, _ = open_app(store)
-        dialogs: list[str] = []
-        tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        tab.goto(base + url)
-        if tab.locator("#graph").count():
-            ids = _drawn(tab)
-            # Hover and click every node: tooltips and the details panel render data too.
-            for node in ids:
-                _click_node(tab, node)
-        tab.fill("#site-search", "markup")
-        expect(tab.locator("#site-search-suggestions li").first).to_be_visible()
-        assert dialogs == []
-        assert tab.locator("img[src='x']").count() == 0
-        assert tab.locator("script:not([src]):not([type='application/json'])").count() == 0
+def test_markup_in_data_never_runs(open_app: Open, xss_app: str, url: str) -> None:
+    tab, base, _ = open_app(xss_app)
+    dialogs: list[str] = []
+    tab.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    tab.goto(base + url)
+    if tab.locator("#graph").count():
+        ids = _drawn(tab)
+        # Hover and click every node: tooltips and the details panel render data too.
+        for node in ids:
+            _click_node(tab, node)
+    tab.fill("#site-search", "markup")
+    expect(tab.locator("#site-search-suggestions li").first).to_be_visible()
+    assert dialogs == []
+    assert tab.locator("img[src='x']").count() == 0
+    assert tab.locator("script:not([src]):not([type='application/json'])").count() == 0
