@@ -2,42 +2,28 @@
 
 Swagger UI on /docs renders the API's operations under the Content-Security-Policy,
 and neither it nor a resource page makes any request that leaves the server or
-logs a console error (a CSP refusal would).
+logs a console error (a CSP refusal would). On each store backend (tests/backends.py),
+with the app served once per backend for the module (tests/api/browser.py).
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from api.main import create_app
-from graph.settings import Settings
-from tests.api.conftest import Serve
+from tests.api.browser import NEEDS_CHROMIUM, launch, served
 from tests.api.ld_store import loaded_store
+from tests.backends import Shared
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and shutil.which("chromium") is None,
-        reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = [pytest.mark.browser, NEEDS_CHROMIUM, pytest.mark.usefixtures("backend")]
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=executable, args=ARGS)
-        yield launched
-        launched.close()
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    with launch() as browser:
+        yield browser
 
 
 @pytest.mark.parametrize(
@@ -45,18 +31,20 @@ def browser() -> Iterator[Browser]:
     [("/docs", ".opblock"), ("/id/incident/inc-26-0068", ".citation"), ("/ontology", "#Incident")],
 )
 def test_page_renders_offline_without_console_errors(
-    serve: Serve, browser: Browser, path: str, ready: str
+    shared: Shared, chromium: Browser, path: str, ready: str
 ) -> None:
-    with loaded_store() as store:
-        base = serve(create_app(Settings(store="memory"), store))
-        page = browser.new_page()
-        requests: list[str] = []
-        errors: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    base = served(shared, "loaded", loaded_store)
+    page = chromium.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
         page.goto(base + path)
         page.wait_for_selector(ready, timeout=15_000)
         page.wait_for_load_state("networkidle")
         assert page.locator(ready).count() >= 1
         assert [u for u in requests if not u.startswith((base, "data:"))] == []
         assert errors == []
+    finally:
+        page.close()
