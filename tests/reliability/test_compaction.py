@@ -7,6 +7,8 @@ view still lists. The worker then failed with ``Corruption: ... No such file``,
 which became a 500 (or a 400 blaming the query). Found by
 ``test_http_crash.py``; the worker now reopens its view and retries with a short
 backoff, and storage errors are 503 StoreError.
+
+Embedded only: worker processes and RocksDB compaction belong to the on-disk store.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ Two kinds of kill: anywhere in a ``python -m graph import`` run (its duration is
 measured first), and inside the write itself, aimed by the driver's ``WRITING``
 line (:mod:`tests.reliability.crash_driver`), since parsing and validation take
 most of a run and a kill there proves little.
+
+Embedded only: what survives a SIGKILL is the on-disk store's own files (a server
+keeps its data in its own process, which the import's kill does not touch).
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ error naming the store and the cause (CLI, exit 1) or a 503 problem document
 is filled for real on a small tmpfs (needs ``mount``; skipped where it is not
 allowed) and simulated everywhere with ``RLIMIT_FSIZE`` (SIGXFSZ ignored, so the
 write fails with EFBIG instead of killing the process).
+
+Embedded only: the disk that fills up is the embedded store's (a server's disk is
+the server's, whose answer the remote store reports as 502, tests/graph/test_remote.py).
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ titles, 60 new); once the body is in the socket the server's process group is
 killed at a seeded random moment within the time such a write takes, then the
 service is restarted on the same store. The graph it serves must be exactly the
 graph before the POST or exactly the graph after it.
+
+Embedded only: the killed process holds the on-disk store; on a server the write is
+one update request, which the engine applies whole or not at all (docs/deploy.md,
+"Atomic imports").
 """
 
 from __future__ import annotations
