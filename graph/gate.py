@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -119,6 +120,11 @@ class Gate:
             self.fallback = Validator(rest, validator.vocab) if self.compiled.fallback else None
         self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
 
+    @property
+    def sparql(self) -> SparqlGate | None:
+        """The compiled shapes' runner (None when the gate runs pyshacl only)."""
+        return self._sparql
+
     def validate(self, data: Graph) -> ValidationReport:
         """Validate ``data`` against the Violation-level shapes with pyshacl (the reference)."""
         return self._validator.validate(data)
@@ -176,6 +182,22 @@ class Gate:
             results=sorted(results, key=ValidationResult.sort_key),
             graph=merged,
         )
+
+
+_GATES: weakref.WeakKeyDictionary[Validator, Gate] = weakref.WeakKeyDictionary()
+
+
+def gate_of(validator: Validator) -> Gate:
+    """The :class:`Gate` of ``validator``'s shapes, compiled once per validator.
+
+    >>> from graph.validation import get_validator
+    >>> gate_of(get_validator()) is gate_of(get_validator())
+    True
+    """
+    gate = _GATES.get(validator)
+    if gate is None:
+        gate = _GATES[validator] = Gate(validator)
+    return gate
 
 
 def _conforms(results: list[ValidationResult]) -> bool:

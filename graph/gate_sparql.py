@@ -40,7 +40,7 @@ from graph.shacl_sparql import CompiledShapes
 from graph.terms import from_ox, to_ox
 from graph.validation import incident_of
 
-__all__ = ["ILL_TYPED", "SparqlGate", "report_graph"]
+__all__ = ["ILL_TYPED", "SparqlGate", "report_graph", "well_typed"]
 
 #: The datatype ill-typed literals are staged with (never a shape's ``sh:datatype``).
 ILL_TYPED = "urn:x-harmgraph:ill-typed"
@@ -71,6 +71,37 @@ class SparqlGate:
         self.compiled = compiled
         self._vocab = vocab
         self._concepts = set(vocab.subjects())
+        self._concept_triples: dict[ox.NamedNode, list[ox.Triple]] | None = None
+
+    def has_violation(self, store: ox.Store) -> bool:
+        """Whether a compiled shape finds a Violation in the union of ``store``'s graphs.
+
+        The fast import (:mod:`graph.ingest_fast`) stages data ready for the queries:
+        incoming triples, store context and :meth:`concept_triples` in named graphs, with
+        ill-typed literals as :data:`ILL_TYPED` ones. A triple in two graphs appears twice in
+        the union: the queries count ``DISTINCT`` values and select ``DISTINCT`` foci, so
+        whether a query has a row does not change.
+        """
+        for query in self.compiled.queries:
+            rows = store.query(query.sparql, use_default_graph_as_union=True)
+            assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - compiled SELECTs
+            if next(iter(rows), None) is not None:
+                return True
+        return False
+
+    def concept_triples(self) -> dict[ox.NamedNode, list[ox.Triple]]:
+        """Per vocabulary concept (an IRI), its triples as :meth:`violations` stages them."""
+        if self._concept_triples is None:
+            staging = _Staging()
+            by_concept: dict[ox.NamedNode, list[ox.Triple]] = {}
+            for concept in self._concepts:
+                if isinstance(concept, URIRef):
+                    by_concept[ox.NamedNode(str(concept))] = [
+                        ox.Triple(staging._node(s), ox.NamedNode(str(p)), staging._object(o))
+                        for s, p, o in self._vocab.triples((concept, None, None))
+                    ]
+            self._concept_triples = by_concept
+        return self._concept_triples
 
     def violations(self, data: Graph) -> list[ValidationResult]:
         """Every result of the compiled shapes on ``data`` (plus the concepts it uses)."""
@@ -178,6 +209,15 @@ def _well_typed(literal: Literal) -> bool:
         return False
     expected = _VALUE_TYPES.get(literal.datatype)
     return expected is None or isinstance(literal.value, expected)
+
+
+def well_typed(literal: Literal) -> bool:
+    """Whether pyshacl's ``sh:datatype`` accepts ``literal`` for its own datatype.
+
+    >>> well_typed(Literal("2026-02-30", datatype=XSD.date)), well_typed(Literal("x"))
+    (False, True)
+    """
+    return _well_typed(literal)
 
 
 def _flatten(data: Graph) -> Graph:

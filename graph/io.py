@@ -169,13 +169,44 @@ def parse(
         path = Path(source)
         name = source_name or str(path)
         fmt = detect_format(path, format)
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError) as err:
-            raise NotFound(f"no such file: {path}") from err
-        except IsADirectoryError as err:
-            raise NotFound(f"{path} is a directory, not an RDF file") from err
+        data = read_file(path)
     return _build(data, fmt, name, base_iri)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of an RDF file, with the errors :func:`parse` gives for a missing one.
+
+    Raises:
+        NotFound: the file does not exist, or is a directory.
+
+    >>> read_file(Path("no-such.ttl"))
+    Traceback (most recent call last):
+    ...
+    graph.errors.NotFound: no such file: no-such.ttl
+    """
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError) as err:
+        raise NotFound(f"no such file: {path}") from err
+    except IsADirectoryError as err:
+        raise NotFound(f"{path} is a directory, not an RDF file") from err
+
+
+def invalid_rdf(err: SyntaxError | TypeError, name: str) -> InvalidRDF:
+    """A pyoxigraph parse error as :class:`InvalidRDF` with file, line and column.
+
+    >>> try:
+    ...     list(ox.parse(b"<http://e/a> <http://e/p> .", ox.RdfFormat.N_TRIPLES))
+    ... except SyntaxError as err:
+    ...     print(invalid_rdf(err, "x.nt"))
+    x.nt:1:27: The object of a triple must be an IRI, a blank node or a literal
+    """
+    if isinstance(err, TypeError):
+        return InvalidRDF(str(err), file=name)
+    detail = _PARSER_PREFIX.sub("", str(err.msg))
+    if "LoadDocumentCallback" in detail:
+        detail = "remote JSON-LD contexts are never fetched; inline the @context"
+    return InvalidRDF(detail, file=name, line=err.lineno, column=err.offset)
 
 
 def _build(data: bytes, fmt: Format, name: str, base_iri: str | None) -> Graph | Dataset:
@@ -198,13 +229,8 @@ def _build(data: bytes, fmt: Format, name: str, base_iri: str | None) -> Graph |
                 target.add((*triple, gid))  # type: ignore[arg-type]
             else:
                 target.add(triple)
-    except SyntaxError as err:
-        detail = _PARSER_PREFIX.sub("", str(err.msg))
-        if "LoadDocumentCallback" in detail:
-            detail = "remote JSON-LD contexts are never fetched; inline the @context"
-        raise InvalidRDF(detail, file=name, line=err.lineno, column=err.offset) from err
-    except TypeError as err:
-        raise InvalidRDF(str(err), file=name) from err
+    except (SyntaxError, TypeError) as err:
+        raise invalid_rdf(err, name) from err
     return target
 
 

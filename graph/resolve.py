@@ -31,11 +31,11 @@ is a registry actor (AIID lists organisations as harmed parties) gets
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -49,6 +49,25 @@ ACTOR_PREFIX = str(model.ID["actor/"])
 _SKIPPED_GRAPHS = (model.META_GRAPH, model.VOCAB_GRAPH)
 #: Classes whose nodes keep exactly one rdfs:label (other labels become altLabels).
 _LABELLED = (HG.Actor, HG.HarmedGroup, HG.AISystem, HG.Unknown)
+
+
+class Triples(Protocol):
+    """What resolution needs of the graph it rewrites: an rdflib :class:`~rdflib.Graph`, or
+    the staging store of the fast import (:class:`graph.staging.Staging`)."""
+
+    def subjects(self, predicate: URIRef, object: Node, /) -> Iterator[Node]: ...
+
+    def objects(self, subject: Node, predicate: URIRef, /) -> Iterator[Node]: ...
+
+    def triples(
+        self, pattern: tuple[Node | None, Node | None, Node | None], /
+    ) -> Iterator[tuple[Node, Node, Node]]: ...
+
+    def add(self, triple: tuple[Node, Node, Node], /) -> object: ...
+
+    def remove(self, triple: tuple[Node, Node, Node], /) -> object: ...
+
+    def __contains__(self, triple: tuple[Node, Node, Node], /) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -74,7 +93,7 @@ class Merge:
 class Resolution:
     """What :func:`resolve` did to a graph."""
 
-    graph: Graph
+    graph: Triples
     merges: list[Merge] = field(default_factory=list)
     #: Labels moved to skos:altLabel (or titles/URLs replaced) to keep one canonical value.
     relabelled: int = 0
@@ -82,9 +101,10 @@ class Resolution:
     group_links: int = 0
 
 
-def resolve(data: Graph, registry: Registry, store: Store | None = None) -> Resolution:
+def resolve(data: Triples, registry: Registry, store: Store | None = None) -> Resolution:
     """Resolve the actors of ``data`` in place (see the module docstring); return what changed.
 
+    >>> from rdflib import Graph
     >>> from rdflib.namespace import RDFS
     >>> reg = Registry.from_graph(Graph().parse(format="turtle", data='''
     ...   @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -152,12 +172,12 @@ class _StoreView:
         return self._label_index.get(key, set())
 
 
-def _names(data: Graph, node: URIRef) -> list[str]:
+def _names(data: Triples, node: URIRef) -> list[str]:
     labels = sorted(str(o) for o in data.objects(node, RDFS.label))
     return labels + sorted(str(o) for o in data.objects(node, SKOS.altLabel))
 
 
-def _registry_match(data: Graph, actor: URIRef, registry: Registry) -> Match | None:
+def _registry_match(data: Triples, actor: URIRef, registry: Registry) -> Match | None:
     if actor in registry.labels:
         return None
     if actor.startswith(ACTOR_PREFIX):
@@ -171,7 +191,7 @@ def _registry_match(data: Graph, actor: URIRef, registry: Registry) -> Match | N
     return None
 
 
-def _find_merges(data: Graph, registry: Registry, stored: _StoreView) -> list[Merge]:
+def _find_merges(data: Triples, registry: Registry, stored: _StoreView) -> list[Merge]:
     actors = sorted({a for a in data.subjects(RDF.type, HG.Actor) if isinstance(a, URIRef)})
     merges: list[Merge] = []
     unresolved: list[URIRef] = []
@@ -190,15 +210,15 @@ def _find_merges(data: Graph, registry: Registry, stored: _StoreView) -> list[Me
             merges.append(Merge(actor, next(iter(in_store)), "store-label", label))
         elif key and not in_store:
             by_key.setdefault(key, []).append(actor)
-    references = Counter(o for o in data.objects() if isinstance(o, URIRef))
     for key, same in sorted(by_key.items()):
         if len(same) > 1:
+            references = {a: sum(1 for _ in data.triples((None, None, a))) for a in same}
             target = max(same, key=lambda a: (references[a], -len(a), str(a)))
             merges += [Merge(a, target, "incoming-name", key) for a in same if a != target]
     return merges
 
 
-def _rewrite(data: Graph, merges: Iterable[Merge]) -> None:
+def _rewrite(data: Triples, merges: Iterable[Merge]) -> None:
     for m in merges:
         for s, p, o in list(data.triples((m.old, None, None))):
             data.remove((s, p, o))
@@ -212,7 +232,7 @@ def _rewrite(data: Graph, merges: Iterable[Merge]) -> None:
 
 
 def _one_value(
-    data: Graph,
+    data: Triples,
     node: URIRef,
     prop: URIRef,
     known: Node | None,
@@ -253,7 +273,7 @@ def _best_label(node: URIRef, labels: list[Node]) -> Node:
     return labels[0]
 
 
-def _link_groups(data: Graph, registry: Registry) -> int:
+def _link_groups(data: Triples, registry: Registry) -> int:
     added = 0
     groups = sorted({g for g in data.subjects(RDF.type, HG.HarmedGroup) if isinstance(g, URIRef)})
     for group in groups:
@@ -278,7 +298,7 @@ def _link_groups(data: Graph, registry: Registry) -> int:
     return added
 
 
-def _group_actor(data: Graph, group: URIRef, registry: Registry) -> URIRef | None:
+def _group_actor(data: Triples, group: URIRef, registry: Registry) -> URIRef | None:
     """The registry actor a harmed group names: by its slug, else by exact name key."""
     match = registry.match_slug(group.rsplit("/", 1)[-1])
     if match is None:

@@ -1,0 +1,301 @@
+"""Tests of graph/ingest_fast.py: the fast import gives the reference path's stores and errors.
+
+Each test runs the same imports through :func:`graph.ingest.import_graph` (the reference:
+rdflib parse, rdflib resolution, rdflib gate input, one SPARQL Update) and through
+:func:`graph.ingest_fast.import_files` / :func:`~graph.ingest_fast.import_data`, each into
+its own fresh store, and compares the stores: the same quads in the same named graphs
+(blank nodes up to renaming) and provenance of the same shape (timestamps and activity
+keys aside). On the Oxigraph server (a remote store) the fast functions take the
+reference path: the comparison holds there too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from bench.generate import write_files
+from graph import ingest_fast, model
+from graph.errors import HarmgraphError, InvalidRDF, NotFound, ShapeViolations
+from graph.ingest import ImportSummary, import_graph
+from graph.ingest_fast import import_data, import_files
+from graph.sources import read_source
+from graph.store import Store
+from graph.terms import from_ox, to_ox
+from graph.validation import Validator, get_validator
+from tests.backends import STORE_PARAMS, param_store
+
+ROOT = Path(__file__).resolve().parents[2]
+CURATED = sorted((ROOT / "data" / "incidents").glob("*.ttl"))
+AIID = ROOT / "data" / "aiid"
+TOPAITHREATS = sorted((ROOT / "data" / "topaithreats").glob("*.txt"))
+DATA = Path(__file__).parent.parent / "data" / "ingest"
+META = ox.NamedNode(str(model.META_GRAPH))
+#: Provenance values that differ between any two imports.
+_VOLATILE = {
+    "http://www.w3.org/ns/prov#startedAtTime",
+    "http://www.w3.org/ns/prov#endedAtTime",
+    "http://purl.org/dc/terms/modified",
+}
+Importer = Callable[[Store, str], ImportSummary]
+
+
+@pytest.fixture(params=["memory", "disk"])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Store, Store]:
+    """Two fresh embedded stores: the reference path's and the fast path's.
+
+    (The remote backends hold one store per server: see
+    ``test_remote_store_takes_the_reference_path``.)
+    """
+    ref = param_store(request.param, tmp_path / "ref")
+    fast = param_store(request.param, tmp_path / "fast")
+    request.addfinalizer(ref.close)
+    request.addfinalizer(fast.close)
+    return ref, fast
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return get_validator()
+
+
+@pytest.fixture
+def fast_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if the fast functions hand an accepted import to the reference path."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the fast path fell back to the reference path")
+
+    monkeypatch.setattr(ingest_fast, "import_graph", refuse)
+
+
+def _files(
+    store: Store, files: list[Path], validator: Validator, graph: str, *, fast: bool
+) -> ImportSummary:
+    source = ", ".join(str(f) for f in files)
+    if fast:
+        return import_files(store, files, graph_name=graph, source=source, validator=validator)
+    data, _ = read_source("rdf", files)
+    return import_graph(store, data, graph_name=graph, source=source, validator=validator)
+
+
+def _graph(store: Store, data: Graph, validator: Validator, graph: str, *, fast: bool) -> Any:
+    run = import_data if fast else import_graph
+    return run(store, Graph() + data, graph_name=graph, source=graph, validator=validator)
+
+
+def assert_same_store(ref: Store, fast: Store) -> None:
+    """Same quads per graph (blank nodes up to renaming), same provenance shape."""
+    assert sorted(ref.graphs()) == sorted(fast.graphs())
+    for g in [*ref.graphs(), None]:
+        name = None if g is None else ox.NamedNode(str(g))
+        if name == META:
+            assert _provenance_shape(ref) == _provenance_shape(fast)
+            continue
+        a, b = _triples(ref, name), _triples(fast, name)
+        ground_a = {t for t in a if not _has_blank(t)}
+        ground_b = {t for t in b if not _has_blank(t)}
+        assert ground_a == ground_b, f"graph {g}: {len(ground_a ^ ground_b)} triples differ"
+        assert isomorphic(_rdflib(a - ground_a), _rdflib(b - ground_b)), f"graph {g}"
+
+
+def _triples(store: Store, graph: ox.NamedNode | None) -> set[ox.Triple]:
+    pattern = store.ox.quads_for_pattern(None, None, None, graph or ox.DefaultGraph())
+    return {q.triple for q in pattern}
+
+
+def _has_blank(t: ox.Triple) -> bool:
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+
+def _rdflib(triples: set[ox.Triple]) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
+    return g
+
+
+def _provenance_shape(store: Store) -> Counter[tuple[str, str, str]]:
+    """The meta graph with activity IRIs and timestamps replaced by placeholders."""
+    shape: Counter[tuple[str, str, str]] = Counter()
+    activity = str(model.import_activity("x")).rsplit("/", 1)[0] + "/"
+    for q in store.ox.quads_for_pattern(None, None, None, META):
+        s, p, o = (str(t) for t in q.triple)
+        s = "<activity>" if s.startswith(f"<{activity}") else s
+        o = "<activity>" if o.startswith(f"<{activity}") else o
+        if q.predicate.value in _VOLATILE:
+            o = "<time>"
+        shape[(s, p, o)] += 1
+    return shape
+
+
+def test_synthetic_bench_data_gives_the_same_store_and_summary(
+    stores: tuple[Store, Store], validator: Validator, tmp_path: Path, fast_only: None
+) -> None:
+    data = tmp_path / "bench.nt"
+    write_files(data, 40, seed=3)
+    ref, fast = stores
+    a = _files(ref, [data], validator, "bench", fast=False)
+    b = _files(fast, [data], validator, "bench", fast=True)
+    assert (a.incidents_added, a.incidents_updated, a.triples, a.graph, a.merges) == (
+        b.incidents_added,
+        b.incidents_updated,
+        b.triples,
+        b.graph,
+        b.merges,
+    )
+    assert a.incidents_added == 40
+    assert_same_store(ref, fast)
+    # Re-import: every incident updated, through the SPARQL Update write.
+    a = _files(ref, [data], validator, "bench", fast=False)
+    b = _files(fast, [data], validator, "bench", fast=True)
+    assert (a.incidents_updated, b.incidents_updated) == (40, 40)
+    assert_same_store(ref, fast)
+
+
+def test_bundled_data_in_sequence_gives_the_same_stores(
+    stores: tuple[Store, Store], validator: Validator, fast_only: None
+) -> None:
+    """AIID, then TopAIThreats and the curated incidents (resolved against the store, with
+    store context), then the curated incidents again (an update): the same stores."""
+    ref, fast = stores
+    aiid, _ = read_source("aiid", [AIID])
+    threats, _ = read_source("topaithreats", TOPAITHREATS)
+    seen = []
+    for path_fast, store in ((False, ref), (True, fast)):
+        summaries = [
+            _graph(store, aiid, validator, "aiid", fast=path_fast),
+            _graph(store, threats, validator, "topaithreats", fast=path_fast),
+            _files(store, CURATED, validator, "curated", fast=path_fast),
+            _files(store, CURATED[:5], validator, "curated", fast=path_fast),
+        ]
+        seen.append([(s.merges, s.triples, s.incidents_updated) for s in summaries])
+    assert seen[0] == seen[1]
+    assert summaries[-1].incidents_updated == 5
+    assert_same_store(ref, fast)
+
+
+def test_literals_get_rdflib_lexical_forms_and_blank_nodes_never_meet(
+    stores: tuple[Store, Store], validator: Validator, tmp_path: Path, fast_only: None
+) -> None:
+    ttl = tmp_path / "odd.ttl"
+    ttl.write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://example.org/a> <http://example.org/n> "007"^^xsd:integer, "1.50"^^xsd:decimal,'
+        ' "2026-02-30"^^xsd:date, "x"@EN-gb ; <http://example.org/b> _:b0 .\n'
+        '_:b0 <http://example.org/n> "TRUE"^^xsd:boolean .\n'
+    )
+    nt = tmp_path / "odd.nt"
+    nt.write_text('_:b0 <http://example.org/p> "other" .\n')
+    ref, fast = stores
+    for files in ([ttl, nt], [ttl]):
+        _files(ref, files, validator, "curated", fast=False)
+        _files(fast, files, validator, "curated", fast=True)
+        assert_same_store(ref, fast)
+    objects = {
+        str(t.object) for t in _triples(fast, ox.NamedNode(str(model.named_graph("curated"))))
+    }
+    assert {'"7"^^<http://www.w3.org/2001/XMLSchema#integer>', '"x"@en-gb'} <= objects
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("dcterms:title", "dcterms:alternative"),  # a missing title
+        ('"2022-11-11"^^xsd:date', '"2022-11-31"^^xsd:date'),  # an ill-typed date
+    ],
+)
+def test_violations_raise_the_same_report_and_write_nothing(
+    stores: tuple[Store, Store], validator: Validator, tmp_path: Path, old: str, new: str
+) -> None:
+    ref, fast = stores
+    _files(ref, CURATED[:3], validator, "curated", fast=False)
+    _files(fast, CURATED[:3], validator, "curated", fast=True)
+    broken = tmp_path / "broken.ttl"
+    text = CURATED[0].read_text()
+    assert old in text
+    broken.write_text(text.replace(old, new, 1))
+    errors = []
+    for store, fast_path in ((ref, False), (fast, True)):
+        before = set(store.ox)
+        with pytest.raises(ShapeViolations) as info:
+            _files(store, [CURATED[3], broken], validator, "curated", fast=fast_path)
+        assert set(store.ox) == before
+        errors.append((str(info.value), info.value.report.results))
+    assert errors[0] == errors[1]
+    assert_same_store(ref, fast)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("bad.ttl", "@prefix ex: <http://e/> .\nex:a ex:p ex:b ;\n  ex:q ."),
+        ("bad.nt", '<http://e/a> <http://e/p> "x .\n'),
+        ("bad.trig", "<http://e/g> { <http://e/a> <http://e/p> }"),
+        ("bad.txt", "<http://e/a> <http://e/p> <http://e/b> ."),
+    ],
+)
+def test_syntax_errors_are_the_same_and_write_nothing(
+    stores: tuple[Store, Store], validator: Validator, tmp_path: Path, name: str, text: str
+) -> None:
+    bad = tmp_path / name
+    bad.write_text(text)
+    ref, fast = stores
+    errors = []
+    for store, fast_path in ((ref, False), (fast, True)):
+        with pytest.raises(HarmgraphError) as info:
+            _files(store, [CURATED[0], bad], validator, "curated", fast=fast_path)
+        errors.append((type(info.value), str(info.value)))
+        assert len(store.ox) == 0
+    assert errors[0] == errors[1]
+    if name != "bad.txt":
+        assert errors[0][0] is InvalidRDF and errors[0][1].startswith(f"{bad}:")
+
+
+def test_missing_file_is_reported_before_anything_is_parsed(tmp_path: Path) -> None:
+    store = Store.open("memory")
+    with pytest.raises(NotFound, match="no such file or directory"):
+        import_files(
+            store,
+            [CURATED[0], tmp_path / "gone.ttl"],
+            graph_name="curated",
+            source="x",
+            validator=get_validator(),
+        )
+    assert len(store.ox) == 0
+
+
+@pytest.mark.parametrize("store_kind", [b for b in STORE_PARAMS if b == "oxigraph"])
+def test_remote_store_takes_the_reference_path(
+    request: pytest.FixtureRequest, validator: Validator, tmp_path: Path, store_kind: str
+) -> None:
+    url: str = request.getfixturevalue(f"{store_kind}_url")
+    remote = param_store(store_kind, tmp_path, url)
+    local = Store.open("memory")
+    for store, fast_path in ((local, False), (remote, True)):
+        _files(store, CURATED[:4], validator, "curated", fast=fast_path)
+        _files(store, CURATED[:2], validator, "curated", fast=fast_path)
+    copy = Store.open("memory")  # the remote store's quads, compared as an embedded store's
+    for s, p, o, g in remote.quads():
+        graph = ox.DefaultGraph() if g is None else ox.NamedNode(str(g))
+        copy.ox.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))  # type: ignore[arg-type]
+    assert_same_store(local, copy)
+
+
+def test_bulk_write_gives_the_same_store(
+    validator: Validator, tmp_path: Path, fast_only: None
+) -> None:
+    data = tmp_path / "bench.nt"
+    write_files(data, 20, seed=5)
+    ref = Store.open(str(tmp_path / "ref"))
+    bulk = Store.open(str(tmp_path / "bulk"))
+    _files(ref, [data], validator, "bench", fast=False)
+    import_files(bulk, [data], graph_name="bench", source=str(data), validator=validator, bulk=True)
+    assert_same_store(ref, bulk)
