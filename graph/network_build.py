@@ -26,11 +26,14 @@ changes: the latest ``prov:endedAtTime`` of the imports recorded in
 :data:`graph.model.META_GRAPH` together with the quad count. An import always moves
 the first; a raw SPARQL update that adds or removes triples moves the second. An
 update that replaces triples one for one outside :mod:`graph.ingest` is not seen
-until the next import.
+until the next import. Counting quads reads the whole store, so for a store
+directory the cache counts only when the directory's files changed
+(:func:`store_files`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Iterator, Mapping
@@ -89,6 +92,29 @@ def store_generation(store: Store) -> Generation:
     return Generation(last, store.count())
 
 
+#: What a store directory's files are: (name, size, modification time in ns), sorted.
+Files = tuple[tuple[str, int, int], ...]
+
+
+def store_files(store: Store) -> Files | None:
+    """The names, sizes and modification times of an on-disk store's files, or None.
+
+    None for a store in memory or on a server. RocksDB's own information logs
+    (``LOG``, ``LOG.old.*``) are left out: they change without the data changing.
+
+    >>> store_files(Store.open("memory")) is None
+    True
+    """
+    if type(store) is not Store or store.location == "memory":
+        return None
+    try:
+        with os.scandir(store.location) as entries:
+            found = [(e.name, e.stat()) for e in entries if not e.name.startswith("LOG")]
+    except OSError:
+        return None
+    return tuple(sorted((name, st.st_size, st.st_mtime_ns) for name, st in found))
+
+
 class Network:
     """The incident network of one store generation, with its search index built on demand."""
 
@@ -108,13 +134,15 @@ class Network:
         return f"Network({g.number_of_nodes()} nodes, {g.number_of_edges()} edges)"
 
 
-def build_network(store: Store) -> Network:
+def build_network(store: Store, generation: Generation | None = None) -> Network:
     """Compute the network from the store (uncached; see :func:`get_network`).
+
+    ``generation`` is the store's :func:`store_generation`, if the caller has it.
 
     >>> build_network(Store.open("memory"))
     Network(0 nodes, 0 edges)
     """
-    generation = store_generation(store)
+    generation = generation or store_generation(store)
     g = nx.Graph()
     _add_incidents(g, store)
     _add_parties(g, store)
@@ -124,11 +152,18 @@ def build_network(store: Store) -> Network:
 
 
 class NetworkCache:
-    """Networks per store, rebuilt when the store's generation changes. Thread-safe."""
+    """Networks per store, rebuilt when the store's generation changes. Thread-safe.
+
+    The generation counts the store's quads, which reads the whole store (seconds at
+    100,000 incidents). For a store directory it is read only when the directory's
+    files changed since the last look (:func:`store_files`): every write appends to
+    RocksDB's write-ahead log, so an unchanged directory is an unchanged store.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._networks: weakref.WeakKeyDictionary[Store, Network] = weakref.WeakKeyDictionary()
+        self._files: weakref.WeakKeyDictionary[Store, Files] = weakref.WeakKeyDictionary()
 
     def get(self, store: Store) -> Network:
         """The store's network, from the cache unless the store changed.
@@ -139,9 +174,15 @@ class NetworkCache:
         """
         with self._lock:
             network = self._networks.get(store)
-            if network is not None and network.generation == store_generation(store):
+            # Files first: a write after this look makes the next one see a change.
+            files = store_files(store)
+            if network is not None and files is not None and self._files.get(store) == files:
                 return network
-            network = self._networks[store] = build_network(store)
+            generation = store_generation(store)
+            if network is None or network.generation != generation:
+                network = self._networks[store] = build_network(store, generation)
+            if files is not None:
+                self._files[store] = files
             return network
 
 
