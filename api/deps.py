@@ -3,11 +3,16 @@
 They are ``async def`` although they only read attributes: FastAPI runs a plain ``def``
 dependency in the thread pool, and three thread hops per request were a measurable part
 of the SPARQL endpoint's fixed cost (docs/performance.md).
+
+Routes take them as the annotated types below (``store: StoreDep``), FastAPI's way of
+writing a dependency once.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from api.sparql.pool import QueryExecutor
 from graph.settings import Settings
@@ -30,3 +35,11 @@ async def get_executor(request: Request) -> QueryExecutor:
     """Where SPARQL queries run, with the time limit."""
     executor: QueryExecutor = request.app.state.queries
     return executor
+
+
+#: A route parameter that receives the app's settings.
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+#: A route parameter that receives the app's open store.
+StoreDep = Annotated[Store, Depends(get_store)]
+#: A route parameter that receives the SPARQL query executor.
+ExecutorDep = Annotated[QueryExecutor, Depends(get_executor)]

@@ -1,48 +1,35 @@
-"""What the explorer's routes share: the network cache, names, filters, state and downloads.
+"""What the explorer's routes share: the network cache, names, filters, state and page.
 
 Every explorer view is a shareable URL: :class:`ViewState` holds what the query
 string says (focus, hops, filters, sizing) and writes it back
-(:meth:`ViewState.query`), so the page's form, its download links and its
-canonical link reproduce the view. The same path with a suffix (``.json``,
-``.csv``, ``.gexf``, ``.graphml``, ``.ttl``) is the view as data
-(:func:`download`).
+(:meth:`ViewState.params`), so the page's form, its download links and its
+canonical link reproduce the view (:func:`page_context`). The same path with a
+suffix (``.json``, ``.csv``, ``.gexf``, ``.graphml``, ``.ttl``) is the view as data
+(:func:`api.view_formats.download`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import Response
 
+from api.drawing import KINDS
+from api.facets import facet_options
 from api.templating import local_href
+from api.view_formats import CAVEAT, FORMAT_NAMES, FORMATS
 from graph.errors import BadRequest, LimitExceeded, NotFound, UnknownName
-from graph.network import Filters, View
+from graph.network import Filters
 from graph.network_build import Network, NetworkCache
-from graph.network_export import MEDIA_TYPES, export
 from graph.search import resolve
 from graph.settings import Settings
 from graph.store import Store
 
-#: Suffixes of a view as data, in the order the page lists them.
-FORMATS = ("json", "csv", "gexf", "graphml", "ttl")
-FORMAT_NAMES = {
-    "json": "JSON",
-    "csv": "CSV (edges)",
-    "gexf": "GEXF (Gephi)",
-    "graphml": "GraphML",
-    "ttl": "Turtle (the RDF behind the view)",
-}
-#: Shown in the page and sent with the data (a header on every download).
-CAVEAT = (
-    "Appearing in this graph does not imply wrongdoing. Links marked alleged are "
-    "allegations reported by the sources."
-)
 _YEAR = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _FILTER_KEYS = ("type", "pattern", "domain", "severity", "status", "region", "dataset")
 
@@ -252,20 +239,25 @@ def url(path: str, state: ViewState, date_names: tuple[str, str], **changes: str
     return path + ("?" + urlencode(params) if params else "")
 
 
-def with_ends(state: ViewState, **ends: str) -> ViewState:
-    """The state with its ends (focus, from, to) replaced by resolved IRIs."""
-    return replace(state, ends={**state.ends, **ends})
+def page_context(
+    path: str,
+    state: ViewState,
+    network: Network,
+    settings: Settings,
+    date_names: tuple[str, str],
+) -> dict[str, Any]:
+    """What every explorer page (``path``: /network or /path) shows around its view.
 
-
-def download(view: View, fmt: str, store: Store, name: str) -> Response:
-    """The view as data with its media type; CSV, GEXF and GraphML as file downloads."""
-    if fmt not in MEDIA_TYPES:
-        raise NotFound(f"a view comes as {', '.join(FORMATS)}, not .{fmt}")
-    body, media = export(view, fmt, store)
-    disposition = "inline" if fmt in ("json", "ttl") else "attachment"
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "view"
-    headers = {
-        "Content-Disposition": f'{disposition}; filename="{safe}.{fmt}"',
-        "X-Harmgraph-Caveat": CAVEAT,
+    The state and its filters' options, the caveat, the links to share the view and to
+    download it in each of :data:`~api.view_formats.FORMATS`, and no unknown name yet.
+    """
+    return {
+        "state": state,
+        "unknown": None,
+        "caveat": CAVEAT,
+        "kinds": KINDS,
+        "facets": facet_options(network, settings.data_dir / "vocab"),
+        "downloads": [(url(f"{path}.{f}", state, date_names), FORMAT_NAMES[f], f) for f in FORMATS],
+        "share": url(path, state, date_names),
+        "dates": date_names,
     }
-    return Response(body, media_type=media, headers=headers)

@@ -12,17 +12,15 @@ in a ``Link: <…>; rel="license"`` header. See docs/api.md.
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.conditional import etag, http_date, not_modified
-from api.deps import get_store
+from api.deps import StoreDep
 from api.streaming import accepts_gzip, stream
 from graph.errors import NotFound
 from graph.io import FORMATS, export
-from graph.store import Store
 from graph.versions import store_version
 from graph.void import CC_BY_SA, DUMPS, includes_aiid
 
@@ -31,7 +29,7 @@ router = APIRouter(tags=["dumps"])
 
 @router.get("/dump.{ext}", operation_id="dump_get", summary="Whole-graph dump")
 @router.head("/dump.{ext}", operation_id="dump_head", summary="Whole-graph dump headers")
-def dump(ext: str, request: Request, store: Annotated[Store, Depends(get_store)]) -> Response:
+def dump(ext: str, request: Request, store: StoreDep) -> Response:
     """The whole graph in the format the extension names, streamed."""
     if ext not in DUMPS:
         raise NotFound(f"no dump /dump.{ext}; there are " + ", ".join(f"/dump.{e}" for e in DUMPS))

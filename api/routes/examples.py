@@ -6,16 +6,14 @@ editor lists them and docs/queries.md shows them.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import get_settings
-from api.negotiation import negotiate
-from graph.errors import NotAcceptable
+from api.deps import SettingsDep
+from api.view_formats import choose
 from graph.examples import get_example, load_examples
-from graph.settings import Settings
 
 router = APIRouter(tags=["sparql"])
 
@@ -24,9 +22,7 @@ QUERY_TYPES = ["text/plain", "application/sparql-query"]
 
 
 @router.get("/sparql/examples")
-def examples(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> dict[str, Any]:
+def examples(request: Request, settings: SettingsDep) -> dict[str, Any]:
     """Every worked example: slug, title, what it answers, tags, the query and its URL."""
     found = load_examples(settings.data_dir / "queries")
     return {
@@ -38,12 +34,8 @@ def examples(
 
 
 @router.get("/sparql/examples/{slug}.rq", name="example_query")
-def example_query(
-    slug: str, request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> Response:
+def example_query(slug: str, request: Request, settings: SettingsDep) -> Response:
     """One example's SPARQL text (``text/plain`` or ``application/sparql-query``)."""
     ex = get_example(slug, settings.data_dir / "queries")
-    chosen = negotiate(request.headers.get("accept"), QUERY_TYPES)
-    if chosen is None:
-        raise NotAcceptable("an example query is available as text only", offered=QUERY_TYPES)
+    chosen = choose(request, None, QUERY_TYPES, "an example query is available as text only")
     return Response(ex.text, media_type=f"{chosen}; charset=utf-8", headers={"Vary": "Accept"})

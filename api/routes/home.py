@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import get_store
-from api.routes.resources import choose
+from api.deps import StoreDep
 from api.templating import local_href, render
+from api.view_formats import HTML_OR_JSON, choose
 from graph import model
 from graph.overview import Overview, overview
 from graph.store import Store
@@ -53,7 +53,7 @@ def home_json(summary: Overview) -> dict[str, Any]:
 
 
 def _home(request: Request, store: Store, forced: str | None) -> Response:
-    media = choose(request, forced, ("text/html", "application/json"))
+    media = choose(request, forced, HTML_OR_JSON)
     summary = overview(store)
     if media == "application/json":
         return JSONResponse(home_json(summary), headers={"Vary": "Accept"})
@@ -80,13 +80,13 @@ def _home(request: Request, store: Store, forced: str | None) -> Response:
 
 
 @router.get("/", summary="Home page", response_model=None)
-def home(request: Request, store: Annotated[Store, Depends(get_store)]) -> Response:
+def home(request: Request, store: StoreDep) -> Response:
     """What the graph holds: counts, last update, licence, and links to everything."""
     return _home(request, store, None)
 
 
 @router.get("/.json", summary="Home page as JSON", include_in_schema=False)
 @router.get("/index.json", summary="Home page as JSON")
-def home_as_json(request: Request, store: Annotated[Store, Depends(get_store)]) -> Response:
+def home_as_json(request: Request, store: StoreDep) -> Response:
     """The home page's counts, last update, licence and links as JSON."""
     return _home(request, store, "application/json")

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import authorize
 from api.conditional import etag, matches
-from api.deps import get_executor, get_settings, get_store
+from api.deps import ExecutorDep, SettingsDep, StoreDep
 from api.negotiation import negotiate
 from api.sparql.pool import QueryExecutor
 from api.uploads import read_body
@@ -86,9 +86,9 @@ def _graph(name: str) -> URIRef:
 @router.post("/incidents", status_code=201)
 async def post_incidents(
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    store: Annotated[Store, Depends(get_store)],
-    executor: Annotated[QueryExecutor, Depends(get_executor)],
+    settings: SettingsDep,
+    store: StoreDep,
+    executor: ExecutorDep,
     graph: Annotated[str, Query(description="named graph to write into (short name)")] = "api",
 ) -> Response:
     """Validate incidents (RDF body) and write them atomically; 201 with their IRIs."""
@@ -175,9 +175,9 @@ def _check(conditions: _Preconditions, current: dict[str, str | None]) -> None:
 def delete(
     slug: str,
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    store: Annotated[Store, Depends(get_store)],
-    executor: Annotated[QueryExecutor, Depends(get_executor)],
+    settings: SettingsDep,
+    store: StoreDep,
+    executor: ExecutorDep,
 ) -> Response:
     """Delete an incident's description from every graph, atomically; 204, or 404."""
     authorize(request.headers.get("authorization"), settings.write_token)

@@ -11,23 +11,22 @@ parameter.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Annotated, Any
+from typing import Any
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import explore
-from api.deps import get_settings, get_store
+from api.deps import SettingsDep, StoreDep
 from api.drawing import KINDS, drawing
-from api.explore import CAVEAT, FORMAT_NAMES, FORMATS, ViewState, current_network, find
-from api.facets import facet_options
+from api.explore import ViewState, current_network, find
 from api.templating import render
+from api.view_formats import download
 from graph import network as views
 from graph.errors import UnknownName
 from graph.network_build import Network
 from graph.settings import Settings
-from graph.store import Store
 
 router = APIRouter(tags=["explore"])
 
@@ -69,44 +68,39 @@ def network_view(network: Network, state: ViewState, focus: str | None) -> views
     return views.cap(g, members, [], state.max_nodes)
 
 
-def _resolve_focus(
-    network: Network, state: ViewState, settings: Settings
-) -> tuple[str | None, ViewState]:
+def _resolve_focus(network: Network, state: ViewState, settings: Settings) -> str | None:
     text = state.ends.get("focus", "")
-    if not text:
-        return None, state
-    iri = find(network, text, explore.linker(settings), "focus")
-    return iri, state
+    return find(network, text, explore.linker(settings), "focus") if text else None
 
 
 @router.get("/network.{fmt}", summary="A network view as data (json, csv, gexf, graphml, ttl)")
-def network_data(
-    fmt: str,
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def network_data(fmt: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The view ``/network?…`` describes, as JSON, CSV, GEXF, GraphML or Turtle."""
     state = network_state(request, settings)
     network = current_network(request, store)
-    focus, state = _resolve_focus(network, state, settings)
+    focus = _resolve_focus(network, state, settings)
     view = network_view(network, state, focus)
     name = "network-" + (focus.rsplit("/", 1)[-1] if focus else "all") + "-" + state.mode
-    return explore.download(view, fmt, store, name)
+    return download(view, fmt, store, name)
 
 
 @router.get("/network", summary="Network explorer (HTML)", response_model=None)
-def network_page(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def network_page(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The neighbourhood or co-incident network drawn, with filters and downloads."""
     state = network_state(request, settings)
     network = current_network(request, store)
-    context = _page_context(request, network, state, settings)
+    context = explore.page_context("/network", state, network, settings, DATES)
+    context.update(
+        focus=[],
+        view=None,
+        counts=[],
+        listed=[],
+        path_from=state.ends.get("focus", ""),
+        max_hops=views.MAX_HOPS,
+        max_view_nodes=settings.max_view_nodes,
+    )
     try:
-        focus, state = _resolve_focus(network, state, settings)
+        focus = _resolve_focus(network, state, settings)
     except UnknownName as exc:
         context.update(unknown=exc, drawing=None)
         return render(request, "network.html", context, status=404)
@@ -122,30 +116,6 @@ def network_page(
         listed=_listed(view, href),
     )
     return render(request, "network.html", context)
-
-
-def _page_context(
-    request: Request, network: Network, state: ViewState, settings: Settings
-) -> dict[str, Any]:
-    return {
-        "state": state,
-        "unknown": None,
-        "focus": [],
-        "view": None,
-        "counts": [],
-        "listed": [],
-        "caveat": CAVEAT,
-        "kinds": KINDS,
-        "facets": facet_options(network, settings.data_dir / "vocab"),
-        "downloads": [
-            (explore.url(f"/network.{f}", state, DATES), FORMAT_NAMES[f], f) for f in FORMATS
-        ],
-        "share": explore.url("/network", state, DATES),
-        "path_from": state.ends.get("focus", ""),
-        "dates": DATES,
-        "max_hops": views.MAX_HOPS,
-        "max_view_nodes": settings.max_view_nodes,
-    }
 
 
 def _counts(view: views.View) -> list[tuple[str, int]]:

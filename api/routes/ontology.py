@@ -10,17 +10,14 @@ HTML documentation generated from their Turtle (built once, cached by
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import get_settings
-from api.routes.resources import choose
+from api.deps import SettingsDep
 from api.templating import local_href, render
+from api.view_formats import choose
 from graph.errors import NotFound
 from graph.ontology_docs import ontology_doc, shapes_doc
-from graph.settings import Settings
 
 router = APIRouter(tags=["ontology"])
 
@@ -38,25 +35,21 @@ def _answer(
 
 
 @router.get("/ontology", summary="The harmgraph ontology (HTML or Turtle)")
-def ontology(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> Response:
+def ontology(request: Request, settings: SettingsDep) -> Response:
     """Documentation of ``https://w3id.org/harmgraph/ontology``, or its Turtle."""
     doc = ontology_doc(settings.ontology_dir)
     return _answer(request, None, doc.turtle, "ontology.html", doc)
 
 
 @router.get("/ontology.ttl", summary="The harmgraph ontology as Turtle")
-def ontology_turtle(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> Response:
+def ontology_turtle(request: Request, settings: SettingsDep) -> Response:
     """The ontology's Turtle source."""
     doc = ontology_doc(settings.ontology_dir)
     return _answer(request, "text/turtle", doc.turtle, "ontology.html", doc)
 
 
 @router.get("/ontology/{version}", summary="A version of the ontology (HTML or Turtle)")
-def ontology_version(
-    version: str, request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> Response:
+def ontology_version(version: str, request: Request, settings: SettingsDep) -> Response:
     """The ontology at its version IRI (``owl:versionIRI``), e.g. ``/ontology/0.1.0``.
 
     ``/ontology/0.1.0.ttl`` is its Turtle. Only the version the server holds resolves:
@@ -73,16 +66,14 @@ def ontology_version(
 
 
 @router.get("/shapes", summary="The harmgraph SHACL shapes (HTML or Turtle)")
-def shapes(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> Response:
+def shapes(request: Request, settings: SettingsDep) -> Response:
     """Documentation of ``https://w3id.org/harmgraph/shapes``, or its Turtle."""
     doc = shapes_doc(settings.shapes_dir)
     return _answer(request, None, doc.turtle, "shapes.html", doc)
 
 
 @router.get("/shapes.ttl", summary="The harmgraph SHACL shapes as Turtle")
-def shapes_turtle(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> Response:
+def shapes_turtle(request: Request, settings: SettingsDep) -> Response:
     """The shapes' Turtle source."""
     doc = shapes_doc(settings.shapes_dir)
     return _answer(request, "text/turtle", doc.turtle, "shapes.html", doc)

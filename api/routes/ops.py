@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import platform
 from importlib.metadata import PackageNotFoundError, version
-from typing import Annotated, Any
+from typing import Any
 
 import pyoxigraph
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from api.deps import get_store
-from graph.store import Store
+from api.deps import StoreDep
 
 router = APIRouter(prefix="/-", tags=["ops"])
 
 
 @router.get("/health")
-def health(store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+def health(store: StoreDep) -> dict[str, Any]:
     """The store answers; how many quads it holds."""
     return {"status": "ok", "store": store.location, "quads": store.count()}
 

@@ -10,24 +10,23 @@ NGO or newsroom outside the incident) only with ``oversight=1``. ``/path.json``
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import explore
-from api.deps import get_settings, get_store
-from api.drawing import KINDS, drawing, web_url
-from api.explore import CAVEAT, FORMAT_NAMES, FORMATS, ViewState, current_network, find
-from api.facets import facet_options
+from api.deps import SettingsDep, StoreDep
+from api.drawing import drawing, web_url
+from api.explore import ViewState, current_network, find
 from api.templating import render
+from api.view_formats import download
 from graph.errors import UnknownName
 from graph.network import View
 from graph.network_build import Network
 from graph.paths import Path, find_paths, path_view
 from graph.settings import Settings
-from graph.store import Store
 
 router = APIRouter(tags=["explore"])
 
@@ -69,47 +68,24 @@ def paths_view(network: Network, state: ViewState, ends: tuple[str, str]) -> Vie
 
 
 @router.get("/path.{fmt}", summary="Paths between two parties as data")
-def path_data(
-    fmt: str,
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def path_data(fmt: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The paths ``/path?from=…&to=…`` finds, as JSON (with hops), CSV, GEXF, GraphML or Turtle."""
     state = path_state(request, settings)
     network = current_network(request, store)
     ends = _ends(network, state, settings)
     view = paths_view(network, state, ends)
     name = "path-" + "-to-".join(e.rsplit("/", 1)[-1] for e in ends)
-    return explore.download(view, fmt, store, name)
+    return download(view, fmt, store, name)
 
 
 @router.get("/path", summary="Path finder (HTML)", response_model=None)
-def path_page(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def path_page(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """How is A connected to B: the paths drawn and written out with their sources."""
     state = path_state(request, settings)
     network = current_network(request, store)
     href = explore.linker(settings)
-    context: dict[str, Any] = {
-        "state": state,
-        "caveat": CAVEAT,
-        "kinds": KINDS,
-        "facets": facet_options(network, settings.data_dir / "vocab"),
-        "dates": DATES,
-        "unknown": None,
-        "ends": None,
-        "paths": [],
-        "drawing": None,
-        "downloads": [
-            (explore.url(f"/path.{f}", state, DATES), FORMAT_NAMES[f], f) for f in FORMATS
-        ],
-        "share": explore.url("/path", state, DATES),
-        "max_path_hops": settings.max_path_hops,
-    }
+    context = explore.page_context("/path", state, network, settings, DATES)
+    context.update(ends=None, paths=[], drawing=None, max_path_hops=settings.max_path_hops)
     if not (state.ends["from"] and state.ends["to"]):
         return render(request, "path.html", context)
     try:

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import get_store
+from api.deps import StoreDep
 from api.quality import Pending, QualityCache, Ready
-from api.routes.resources import choose
 from api.templating import local_href, render
+from api.view_formats import HTML_OR_JSON, choose
 from graph.errors import BadRequest
 from graph.quality import IncidentQuality
 from graph.report import SEVERITIES
@@ -34,9 +34,21 @@ RETRY_AFTER = 5
 MAX_PER_PAGE = 500
 
 
-def _filters(
-    dataset: str | None, severity: str | None, shape: str | None, page: int, per_page: int
+Dataset = Annotated[str | None, Query(description="only incidents of this source dataset")]
+Severity = Annotated[str | None, Query(description="Violation, Warning or Info")]
+Shape = Annotated[str | None, Query(description="only results of this shape (hgsh:…)")]
+Page = Annotated[int, Query(description="page of the incident list, from 1")]
+PerPage = Annotated[int, Query(description=f"incidents per page (at most {MAX_PER_PAGE})")]
+
+
+async def report_filters(
+    dataset: Dataset = None,
+    severity: Severity = None,
+    shape: Shape = None,
+    page: Page = 1,
+    per_page: PerPage = 50,
 ) -> dict[str, Any]:
+    """The filters and page the query string asks for, checked (shared by both routes)."""
     # An empty value (a form's "all" option) is no filter.
     dataset, severity, shape = dataset or None, severity or None, shape or None
     if severity is not None and severity not in SEVERITIES:
@@ -50,6 +62,10 @@ def _filters(
         "page": page,
         "per_page": per_page,
     }
+
+
+#: A route parameter that receives the checked filters of :func:`report_filters`.
+Filters = Annotated[dict[str, Any], Depends(report_filters)]
 
 
 def _href(path: str, filters: dict[str, Any], **changes: Any) -> str:
@@ -114,7 +130,7 @@ def _page_json(request: Request, ready: Ready, filters: dict[str, Any]) -> dict[
 def _answer(
     request: Request, store: Store, forced: str | None, filters: dict[str, Any]
 ) -> Response:
-    media = choose(request, forced, ("text/html", "application/json"))
+    media = choose(request, forced, HTML_OR_JSON)
     cache: QualityCache = request.app.state.quality
     state = cache.get(store)
     headers = {"Vary": "Accept"}
@@ -155,38 +171,13 @@ def _answer(
     )
 
 
-Dataset = Annotated[str | None, Query(description="only incidents of this source dataset")]
-Severity = Annotated[str | None, Query(description="Violation, Warning or Info")]
-Shape = Annotated[str | None, Query(description="only results of this shape (hgsh:…)")]
-Page = Annotated[int, Query(description="page of the incident list, from 1")]
-PerPage = Annotated[int, Query(description=f"incidents per page (at most {MAX_PER_PAGE})")]
-
-
 @router.get("/quality", summary="Data quality: completeness across the store", response_model=None)
-def quality(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    dataset: Dataset = None,
-    severity: Severity = None,
-    shape: Shape = None,
-    page: Page = 1,
-    per_page: PerPage = 50,
-) -> Response:
+def quality(request: Request, store: StoreDep, filters: Filters) -> Response:
     """Counts per shape, severity and source dataset; the incidents with what each lacks."""
-    filters = _filters(dataset, severity, shape, page, per_page)
     return _answer(request, store, None, filters)
 
 
 @router.get("/quality.json", summary="Data quality as JSON (202 while it is computed)")
-def quality_json(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    dataset: Dataset = None,
-    severity: Severity = None,
-    shape: Shape = None,
-    page: Page = 1,
-    per_page: PerPage = 50,
-) -> Response:
+def quality_json(request: Request, store: StoreDep, filters: Filters) -> Response:
     """The report as JSON: 200 when ready, 202 with Retry-After while it is computed."""
-    filters = _filters(dataset, severity, shape, page, per_page)
     return _answer(request, store, "application/json", filters)

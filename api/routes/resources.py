@@ -14,79 +14,24 @@ compare ``If-Match`` with — and answers ``If-None-Match`` with 304.
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.conditional import etag, not_modified
-from api.deps import get_settings, get_store
-from api.negotiation import negotiate
+from api.deps import SettingsDep, StoreDep
 from api.party_view import profile
 from api.resource_view import build
 from api.templating import bases, local_href, render
+from api.view_formats import SERIALISERS, alternates, choose, split_suffix
 from graph import describe
-from graph.errors import NotAcceptable, NotFound
+from graph.errors import NotFound
 from graph.ontology_docs import ontology_doc
 from graph.settings import Settings
 from graph.store import Store
 from graph.versions import incident_version
 
 router = APIRouter(tags=["linked data"])
-
-#: Representations of a resource, in the server's order of preference.
-OFFERS = (
-    "text/html",
-    "text/turtle",
-    "application/ld+json",
-    "application/n-triples",
-    "application/json",
-)
-SUFFIXES = {
-    "ttl": "text/turtle",
-    "jsonld": "application/ld+json",
-    "nt": "application/n-triples",
-    "json": "application/json",
-}
-#: rdflib serialiser names of the RDF media types.
-SERIALISERS = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
-
-
-def split_suffix(path: str) -> tuple[str, str | None]:
-    """Split a format suffix off a path: ``("id/actor/x", "text/turtle")`` for ``….ttl``.
-
-    >>> split_suffix("id/actor/palantir.ttl")
-    ('id/actor/palantir', 'text/turtle')
-    >>> split_suffix("vocab/pattern/PAT-PRI-003")
-    ('vocab/pattern/PAT-PRI-003', None)
-    """
-    stem, dot, ext = path.rpartition(".")
-    if dot and ext in SUFFIXES and "/" not in ext:
-        return stem, SUFFIXES[ext]
-    return path, None
-
-
-def choose(request: Request, forced: str | None, offers: tuple[str, ...] = OFFERS) -> str:
-    """The media type to answer with: the suffix's, else the best for ``Accept``."""
-    if forced is not None:
-        return forced
-    chosen = negotiate(request.headers.get("accept"), offers)
-    if chosen is None:
-        raise NotAcceptable(
-            "none of the offered representations is acceptable", offered=list(offers)
-        )
-    return chosen
-
-
-def alternates(path: str) -> str:
-    """A ``Link`` header naming the other representations of ``path``."""
-    return ", ".join(
-        f'<{path}.{ext}>; rel="alternate"; type="{media}"' for ext, media in SUFFIXES.items()
-    )
 
 
 def resolve(store: Store, settings: Settings, path: str) -> str:
@@ -135,33 +80,18 @@ def term_labels(settings: Settings) -> dict[str, str]:
 
 
 @router.get("/id/{path:path}", summary="A resource (incident, actor, system, group, source…)")
-def entity(
-    path: str,
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def entity(path: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The resource ``{base}id/{path}``: HTML, Turtle, JSON-LD, N-Triples or JSON."""
     return resource_response(request, store, settings, "id/" + path)
 
 
 @router.get("/vocab/{path:path}", summary="A concept scheme or concept")
-def vocabulary(
-    path: str,
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def vocabulary(path: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The concept or scheme ``{base}vocab/{path}``, e.g. ``/vocab/severity/high``."""
     return resource_response(request, store, settings, "vocab/" + path)
 
 
 @router.get("/graph/{path:path}", summary="A named graph's provenance")
-def named_graph(
-    path: str,
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
-) -> Response:
+def named_graph(path: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The named graph ``{base}graph/{path}``: when and by which import it was written."""
     return resource_response(request, store, settings, "graph/" + path)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.deps import get_settings, get_store
+from api.deps import SettingsDep, StoreDep
 from api.drawing import KINDS
 from api.explore import current_network
 from api.templating import local_href, render
@@ -52,8 +52,8 @@ def _hit_json(hit: Hit, settings: Settings) -> dict[str, Any]:
 @router.get("/search.json", summary="Type-ahead search (JSON)")
 def search_json(
     request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    store: StoreDep,
+    settings: SettingsDep,
     q: Annotated[str, Query(max_length=200, description="A name, alias, acronym or id")] = "",
     limit: Annotated[int, Query(description="How many results (1-100)")] = 10,
     kind: Annotated[str, Query(description="Only this kind: actor, system, group, incident")] = "",
@@ -68,8 +68,8 @@ def search_json(
 @router.get("/search", summary="Search page", response_model=None)
 def search_page(
     request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    store: StoreDep,
+    settings: SettingsDep,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """Results for ``q`` grouped by kind (actors, AI systems, harmed groups, incidents)."""

@@ -8,14 +8,13 @@ See docs/sparql.md for formats, limits and errors.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api import editor
-from api.deps import get_executor, get_settings, get_store
+from api.deps import ExecutorDep, SettingsDep, StoreDep
 from api.negotiation import negotiate
 from api.sparql import description, formats
 from api.sparql.analysis import analyse, check_depth, check_remote
@@ -61,9 +60,9 @@ async def _body(request: Request, limit: int) -> bytes:
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
 async def sparql(
     request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    store: Annotated[Store, Depends(get_store)],
-    executor: Annotated[QueryExecutor, Depends(get_executor)],
+    settings: SettingsDep,
+    store: StoreDep,
+    executor: ExecutorDep,
 ) -> Response:
     """Answer a SPARQL query or update (SPARQL 1.1 Protocol)."""
     body = await _body(request, settings.max_upload_bytes) if request.method == "POST" else b""

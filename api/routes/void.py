@@ -7,17 +7,12 @@ this server's, as the client reached it. See :mod:`graph.void` and docs/api.md.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.conditional import etag, not_modified
-from api.deps import get_settings, get_store
-from api.negotiation import negotiate
-from graph.errors import NotAcceptable
-from graph.settings import Settings
-from graph.store import Store
+from api.deps import SettingsDep, StoreDep
+from api.view_formats import choose
 from graph.versions import store_version
 from graph.void import describe
 
@@ -32,15 +27,9 @@ OFFERS = {
 
 
 @router.get("/.well-known/void")
-def void(
-    request: Request,
-    settings: Annotated[Settings, Depends(get_settings)],
-    store: Annotated[Store, Depends(get_store)],
-) -> Response:
+def void(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     """VoID and DCAT description of the dataset: size, licence, sources, dumps, endpoint."""
-    chosen = negotiate(request.headers.get("accept"), list(OFFERS))
-    if chosen is None:
-        raise NotAcceptable("no acceptable format for the dataset description", offered=[*OFFERS])
+    chosen = choose(request, None, list(OFFERS), "no acceptable format for the dataset description")
     version = store_version(store)
     headers = {"Vary": "Accept", "ETag": etag(version.tag), "Cache-Control": "no-cache"}
     if not_modified(request.headers, headers["ETag"], version.last_import):
