@@ -63,9 +63,7 @@ def describe(store: Store, iri: str) -> Graph:
     for prefix, namespace in model.PREFIXES.items():
         graph.bind(prefix, namespace, replace=True)
     node = _node(iri)
-    parts = store.query(queries.PARTS, substitutions={"iri": node})
-    if not isinstance(parts, ox.QuerySolutions):
-        raise TypeError("a SELECT query gives solutions")
+    parts = store.select(queries.PARTS, substitutions={"iri": node})
     subjects: list[Node] = [URIRef(iri), *(from_ox(row["part"]) for row in parts)]
     for subject in subjects:
         triples = store.query(queries.DESCRIBE, substitutions={"s": subject})
@@ -82,9 +80,7 @@ def incoming_counts(store: Store, iri: str) -> dict[URIRef, int]:
     >>> incoming_counts(Store.open("memory"), "http://e/a")
     {}
     """
-    rows = store.query(queries.INCOMING_COUNTS, substitutions={"iri": _node(iri)})
-    if not isinstance(rows, ox.QuerySolutions):
-        raise TypeError("a SELECT query gives solutions")
+    rows = store.select(queries.INCOMING_COUNTS, substitutions={"iri": _node(iri)})
     return {URIRef(_value(r["p"])): int(_value(r["n"])) for r in rows}
 
 
@@ -94,9 +90,7 @@ def incoming(store: Store, iri: str) -> list[Link]:
     >>> incoming(Store.open("memory"), "http://e/a")
     []
     """
-    rows = store.query(queries.INCOMING, substitutions={"iri": _node(iri)})
-    if not isinstance(rows, ox.QuerySolutions):
-        raise TypeError("a SELECT query gives solutions")
+    rows = store.select(queries.INCOMING, substitutions={"iri": _node(iri)})
     links = []
     for row in rows:
         label, kind, date, severity = (_term(row[v]) for v in ("label", "type", "date", "severity"))

@@ -46,7 +46,7 @@ def overview(store: Store) -> Overview:
     """Count incidents, actors, systems, harmed groups, sources and triples (two cheap queries)."""
     counts = dict.fromkeys(KINDS, 0)
     datasets: dict[str, int] = {}
-    for row in _select(store, queries.OVERVIEW, {}):
+    for row in store.select(queries.OVERVIEW):
         kind, n = _value(row["kind"]), int(_value(row["n"]))
         if kind in counts:
             counts[kind] = n
@@ -54,7 +54,7 @@ def overview(store: Store) -> Overview:
             datasets[kind] = n
     modified = None
     meta = {"meta": ox.NamedNode(str(model.META_GRAPH))}
-    for row in _select(store, queries.LAST_MODIFIED, meta):
+    for row in store.select(queries.LAST_MODIFIED, substitutions=meta):
         modified = _value(row["last"])
     aiid = {"g": ox.NamedNode(str(model.named_graph("aiid")))}
     return Overview(
@@ -64,13 +64,6 @@ def overview(store: Store) -> Overview:
         modified=modified,
         includes_aiid=bool(store.query(queries.GRAPH_NONEMPTY, substitutions=aiid)),
     )
-
-
-def _select(store: Store, sparql: str, subs: dict[str, ox.NamedNode]) -> ox.QuerySolutions:
-    rows = store.query(sparql, substitutions=subs)
-    if not isinstance(rows, ox.QuerySolutions):
-        raise TypeError("a SELECT query gives solutions")
-    return rows
 
 
 def _value(term: object) -> str:

@@ -158,9 +158,7 @@ def _distributions(ds: URIRef, base_url: str, data_licence: URIRef) -> Iterator[
 
 
 def _graph_sizes(store: Store) -> dict[URIRef, int]:
-    rows = store.query(queries.GRAPH_SIZES, prefixes=None)
-    if not isinstance(rows, ox.QuerySolutions):
-        raise TypeError("a SELECT query gives solutions")
+    rows = store.select(queries.GRAPH_SIZES, prefixes=None)
     out = {}
     for row in rows:
         g, n = row["g"], row["n"]
@@ -170,9 +168,7 @@ def _graph_sizes(store: Store) -> dict[URIRef, int]:
 
 
 def _graph_modified(store: Store) -> dict[URIRef, Literal]:
-    rows = store.query(queries.GRAPH_MODIFIED, named_graphs=[str(model.META_GRAPH)])
-    if not isinstance(rows, ox.QuerySolutions):
-        raise TypeError("a SELECT query gives solutions")
+    rows = store.select(queries.GRAPH_MODIFIED, named_graphs=[str(model.META_GRAPH)])
     out = {}
     for row in rows:
         g, m = row["g"], row["modified"]
