@@ -146,17 +146,12 @@ def add_page(graph: Graph, page: Page) -> URIRef:
     for deployer in deployers:
         add((incident, HG.deployer, deployer))
     for name in attribution.systems:
-        system = model.mint("system", name)
+        system = _named(graph, "system", HG.AISystem, name)
         add((incident, HG.aiSystem, system))
-        add((system, RDF.type, HG.AISystem))
-        add((system, RDFS.label, Literal(name, lang="en")))
         for developer in developers:
             add((system, HG.developer, developer))
     for name in attribution.harmed_groups:
-        group = model.mint("group", name)
-        add((incident, HG.harmedGroup, group))
-        add((group, RDF.type, HG.HarmedGroup))
-        add((group, RDFS.label, Literal(name, lang="en")))
+        add((incident, HG.harmedGroup, _named(graph, "group", HG.HarmedGroup, name)))
     for slug in attribution.factor_slugs:
         add((incident, HG.contributingFactor, model.concept("factor", slug)))
     for i, pattern_id in enumerate(page.patterns):
@@ -196,13 +191,19 @@ def _parties(graph: Graph, incident: URIRef, role: str, parties: tuple[Party, ..
         return [unknown]
     nodes = []
     for party in parties:
-        actor = model.mint("actor", party.name)
-        graph.add((actor, RDF.type, HG.Actor))
-        graph.add((actor, RDFS.label, Literal(party.name, lang="en")))
+        actor = _named(graph, "actor", HG.Actor, party.name)
         if party.acronym:
             graph.add((actor, SKOS.altLabel, Literal(party.acronym, lang="en")))
         nodes.append(actor)
     return nodes
+
+
+def _named(graph: Graph, kind: str, cls: URIRef, name: str) -> URIRef:
+    """The IRI :func:`graph.model.mint` gives ``name``, typed ``cls`` and labelled ``name``."""
+    node = model.mint(kind, name)
+    graph.add((node, RDF.type, cls))
+    graph.add((node, RDFS.label, Literal(name, lang="en")))
+    return node
 
 
 def _source(graph: Graph, incident: URIRef, ref: SourceRef) -> URIRef:
