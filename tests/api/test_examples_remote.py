@@ -208,7 +208,9 @@ def test_sparqlstore_construct(server: Server, remote_graph: Graph) -> None:
     remote = remote_graph.query(query).graph
     assert remote is not None and len(remote) > 1
     local = Graph()
-    for triple in server.store.query(query):
+    triples = server.store.query(query)
+    assert isinstance(triples, ox.QueryTriples)
+    for triple in triples:
         local.add(
             (URIRef(triple.subject.value), URIRef(triple.predicate.value), _rdflib(triple.object))
         )
