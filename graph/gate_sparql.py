@@ -73,17 +73,15 @@ class SparqlGate:
         self._concepts = set(vocab.subjects())
         self._concept_triples: dict[ox.NamedNode, list[ox.Triple]] | None = None
 
-    def has_violation(self, store: ox.Store) -> bool:
-        """Whether a compiled shape finds a Violation in the union of ``store``'s graphs.
+    def has_violation(self, store: ox.Store, graph: ox.NamedNode) -> bool:
+        """Whether a compiled shape finds a Violation in ``graph`` of ``store``.
 
-        The fast import (:mod:`graph.ingest_fast`) stages data ready for the queries:
-        incoming triples, store context and :meth:`concept_triples` in named graphs, with
-        ill-typed literals as :data:`ILL_TYPED` ones. A triple in two graphs appears twice in
-        the union: the queries count ``DISTINCT`` values and select ``DISTINCT`` foci, so
-        whether a query has a row does not change.
+        The fast import (:mod:`graph.ingest_fast`) stages data there ready for the queries:
+        incoming triples, store context and :meth:`concept_triples`, with ill-typed literals
+        as :data:`ILL_TYPED` ones.
         """
         for query in self.compiled.queries:
-            rows = store.query(query.sparql, use_default_graph_as_union=True)
+            rows = store.query(query.sparql, default_graph=graph)
             assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - compiled SELECTs
             if next(iter(rows), None) is not None:
                 return True

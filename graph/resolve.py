@@ -125,19 +125,30 @@ def resolve(data: Triples, registry: Registry, store: Store | None = None) -> Re
     merges = _find_merges(data, registry, stored)
     _rewrite(data, merges)
     result = Resolution(data, merges)
+    several = _several_values(data, RDFS.label) if store is None else None
     for node_class in _LABELLED:
         for node in sorted(set(data.subjects(RDF.type, node_class)), key=str):
             if isinstance(node, URIRef):
                 known = registry.labels.get(node) or registry.group_labels.get(node)
+                if known is None and several is not None and node not in several:
+                    continue  # one label or none, nothing to replace it: _one_value keeps it
                 result.relabelled += _one_value(
                     data, node, RDFS.label, known, stored, SKOS.altLabel
                 )
-    for source in sorted(set(data.subjects(RDF.type, HG.Source)), key=str):
-        if isinstance(source, URIRef):
-            for prop in (DCTERMS.title, SCHEMA.url):
+    for prop in (DCTERMS.title, SCHEMA.url):
+        several = _several_values(data, prop) if store is None else None
+        for source in sorted(set(data.subjects(RDF.type, HG.Source)), key=str):
+            if isinstance(source, URIRef) and (several is None or source in several):
                 result.relabelled += _one_value(data, source, prop, None, stored, None)
     result.group_links = _link_groups(data, registry)
     return result
+
+
+def _several_values(data: Triples, prop: URIRef) -> set[Node] | None:
+    """The subjects with several values of ``prop``, when ``data`` finds them in one query
+    (:meth:`graph.staging.Staging.several_values`); None for an rdflib graph."""
+    finder = getattr(data, "several_values", None)
+    return None if finder is None else set(finder(prop))
 
 
 class _StoreView:

@@ -46,6 +46,8 @@ _TYPED_LITERALS = (
     f"FILTER(isLITERAL(?o) && LANG(?o) = '' && DATATYPE(?o) != <{_XSD_STRING}>) }}"
 )
 _BLANK = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBLANK(?s) || isBLANK(?o)) }"
+_P = ox.Variable("p")
+_SEVERAL = "SELECT ?s ?p WHERE { ?s ?p ?o } GROUP BY ?s ?p HAVING (COUNT(?o) > 1)"
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 Pattern = tuple[Node | None, Node | None, Node | None]
 
@@ -138,6 +140,16 @@ class Staging:
         assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - SELECT queries
         for row in rows:
             yield list(row)
+
+    def several_values(self, predicate: URIRef) -> Iterator[Node]:
+        """The subjects with more than one value of ``predicate`` (one query, no scan in
+        Python: resolution skips the others when the store holds nothing to compare)."""
+        rows = self.store.query(
+            _SEVERAL, default_graph=self.graph, substitutions={_P: ox.NamedNode(str(predicate))}
+        )
+        assert isinstance(rows, ox.QuerySolutions)  # noqa: S101 - a SELECT query
+        for row in rows:
+            yield from_ox(row[0])
 
     # The part of rdflib's Graph API that graph.resolve uses (graph.resolve.Triples).
 
