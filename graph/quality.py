@@ -1,13 +1,18 @@
 """Whole-store validation and the data-quality report.
 
-:func:`validate_store` checks every incident in the store against the shapes
-(each incident with what it references, in batches, so the report says which
-incident each result belongs to). :func:`quality_summary` turns a report into
-the completeness overview curators read: counts per shape and severity (with
-the shape's message), per source dataset (incidents complete or not), and every
-incident with what it lacks. An incident is *complete* when it has no Violation
-and no Warning (Info results are suggestions). The service shows the summary at
-``/quality`` (:mod:`api.quality`); ``harmgraph validate --all`` prints it.
+:func:`validate_store` checks the whole store against the shapes, as pyshacl over the
+union of its data graphs and the vocabularies would, and says which incident each
+result belongs to. It runs the shapes compiled to SPARQL over the store itself
+(:mod:`graph.quality_sparql`); where that cannot give pyshacl's results (a remote
+store, vocabularies missing from the store, a shape the compiler leaves to pyshacl) it
+runs pyshacl on every incident with what it references, in batches.
+
+:func:`quality_summary` turns a report into the completeness overview curators read:
+counts per shape and severity (with the shape's message), per source dataset
+(incidents complete or not), and every incident with what it lacks. An incident is
+*complete* when it has no Violation and no Warning (Info results are suggestions). The
+service shows the summary at ``/quality`` (:mod:`api.quality`); ``harmgraph validate
+--all`` prints it.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pyoxigraph import Literal
 from rdflib import Graph, URIRef
 
 from graph import queries
 from graph.model import META_GRAPH, VOCAB_GRAPH
+from graph.quality_sparql import compiled_report
 from graph.report import SEVERITIES, ValidationReport, ValidationResult, short
 from graph.store import Store
 from graph.validation import Validator, closure
@@ -28,6 +35,7 @@ from graph.validation import Validator, closure
 #: Incidents validated per pyshacl run: large enough to amortise pyshacl's set-up,
 #: small enough to keep each run's data graph small.
 BATCH = 250
+_COUNT_INCIDENTS = "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?g { ?i a hg:Incident } }"
 
 
 def _union_graph(store: Store) -> Graph:
@@ -55,18 +63,51 @@ def _batches(items: list[URIRef], size: int) -> Iterator[list[URIRef]]:
 
 
 def validate_store(
-    store: Store, validator: Validator, progress: Callable[[int, int], None] | None = None
+    store: Store,
+    validator: Validator,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    workers: int | None = None,
 ) -> ValidationReport:
-    """Validate every incident in the store; one report for all of them.
+    """Validate the whole store; one report for all of it.
 
-    ``progress(done, total)`` is called before the first batch and after each one
-    (incidents validated so far, incidents in all); an exception it raises stops
-    the validation (that is how a caller cancels it).
+    ``progress(done, total)`` is called first with ``done`` 0, then as the work
+    advances (``total`` is the number of incidents, ``done`` the share of the work done,
+    in incidents) and last with ``done == total``; an exception it raises stops the
+    validation (that is how a caller cancels it). ``workers``: processes for an on-disk
+    store (default: the cores, at most 4).
 
     >>> from graph.validation import get_validator
     >>> validate_store(Store.open("memory"), get_validator()).conforms
     True
     """
+    total = _count_incidents(store)
+    reported = [-1]
+
+    def advance(done: int, total: int) -> None:
+        if progress is not None and done != reported[0]:
+            reported[0] = done
+            progress(done, total)
+
+    advance(0, total)
+    report = compiled_report(store, validator, advance, total, workers)
+    if report is not None:
+        advance(total, total)
+        return report
+    return _pyshacl_store(store, validator, advance)
+
+
+def _count_incidents(store: Store) -> int:
+    for row in store.select(_COUNT_INCIDENTS):
+        n = row["n"]
+        return int(n.value) if isinstance(n, Literal) else 0
+    return 0
+
+
+def _pyshacl_store(
+    store: Store, validator: Validator, progress: Callable[[int, int], None] | None
+) -> ValidationReport:
+    """pyshacl on every incident with what it references, in batches."""
     union = _union_graph(store)
     todo = incidents(store)
     results: list[ValidationResult] = []

@@ -1,11 +1,15 @@
-"""Value conditions of SHACL shapes as SPARQL expressions (for :mod:`graph.shacl_sparql`).
+"""Value conditions of SHACL shapes as SPARQL (for :mod:`graph.shacl_sparql`).
 
 :class:`Conditions` turns a value constraint (``sh:class``, ``sh:datatype``, ``sh:or``,
-``sh:node`` with nested property shapes, ...) into a SPARQL boolean expression over a
-variable, and refuses (:class:`Unsupported`) whatever it does not translate exactly.
+``sh:node`` with nested property shapes, ...) into a condition tree over a variable
+(:class:`Cond`), and refuses (:class:`Unsupported`) whatever it does not translate
+exactly. A tree renders as one SPARQL boolean expression (:func:`expr`, ``EXISTS`` for
+what the variable must have), or, for evaluation over a whole store, as graph patterns
+(:func:`holds`, :func:`fails`): joins and ``MINUS`` instead of an ``EXISTS`` per row,
+which Oxigraph evaluates once per query rather than once per row.
 
 >>> from rdflib import Graph
->>> Conditions(Graph()).value(SH.nodeKind, SH.Literal, "?v")
+>>> expr(Conditions(Graph()).value(SH.nodeKind, SH.Literal, "?v"))
 'isLiteral(?v)'
 """
 
@@ -13,7 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -27,10 +32,16 @@ __all__ = [
     "INSTANCE_OF",
     "TARGETS",
     "VALUE_PARAMS",
+    "Cond",
     "Conditions",
+    "Facts",
     "Unsupported",
     "deactivated",
+    "expr",
+    "fails",
+    "holds",
     "integer",
+    "positive",
     "term",
 ]
 
@@ -94,6 +105,114 @@ _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 INSTANCE_OF = f"{_TYPE}/{_SUBCLASS}*"
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What compiling for one whole dataset may rely on (that dataset is not changed).
+
+    Attributes:
+        subclasses: Per class, every class whose instances are its instances (itself
+            included): the dataset's ``rdfs:subClassOf*``. ``sh:class`` and
+            ``sh:targetClass`` then read ``rdf:type`` with these classes, no path.
+        ill_typed: Per datatype, the dataset's literals of that datatype that pyshacl
+            holds ill-typed; ``sh:datatype`` refuses them.
+    """
+
+    subclasses: Mapping[Node, frozenset[Node]] = field(default_factory=dict)
+    ill_typed: Mapping[Node, frozenset[Literal]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cond:
+    """A condition on one variable: ``kind`` is ``expr`` (a SPARQL expression in
+    ``text``), ``exists`` (the graph pattern ``text``, which binds the variable, matches,
+    and ``parts[0]`` holds if given), ``not``, ``all`` or ``any`` (of ``parts``)."""
+
+    kind: str
+    text: str = ""
+    parts: tuple[Cond, ...] = ()
+
+
+def _expr(text: str) -> Cond:
+    return Cond("expr", text)
+
+
+def expr(c: Cond) -> str:
+    """``c`` as one SPARQL boolean expression.
+
+    >>> expr(Cond("not", parts=(Cond("exists", "?v <urn:p> ?x"),)))
+    '!(EXISTS { ?v <urn:p> ?x })'
+    """
+    if c.kind == "expr":
+        return c.text
+    if c.kind == "exists":
+        inner = f" FILTER({expr(c.parts[0])})" if c.parts else ""
+        return f"EXISTS {{ {c.text}{inner} }}"
+    if c.kind == "not":
+        return f"!({expr(c.parts[0])})"
+    joiner, empty = (" && ", "true") if c.kind == "all" else (" || ", "false")
+    return "(" + (joiner.join(expr(p) for p in c.parts) or empty) + ")"
+
+
+def holds(c: Cond) -> str:
+    """Group elements that keep the rows (binding the variable) on which ``c`` holds.
+
+    Joins may repeat a row: use under ``DISTINCT`` or ``MINUS``.
+
+    >>> holds(Cond("exists", "?v <urn:p> ?x"))
+    '{ ?v <urn:p> ?x }'
+    """
+    if c.kind == "expr":
+        return f"FILTER({c.text})"
+    if c.kind == "exists":
+        inner = f" {holds(c.parts[0])}" if c.parts else ""
+        return f"{{ {c.text}{inner} }}"
+    if c.kind == "not":
+        return fails(c.parts[0])
+    if c.kind == "all":
+        return " ".join(holds(p) for p in c.parts)
+    pattern = positive(c)
+    return f"{{ {pattern} }}" if pattern is not None else f"FILTER({expr(c)})"
+
+
+def fails(c: Cond) -> str:
+    """Group elements that keep the rows (binding the variable) on which ``c`` fails.
+
+    >>> fails(Cond("exists", "?v <urn:p> ?x"))
+    'MINUS { ?v <urn:p> ?x }'
+    """
+    if c.kind == "expr":
+        return f"FILTER(!({c.text}))"
+    if c.kind == "not":
+        return holds(c.parts[0])
+    if c.kind == "any":
+        return " ".join(fails(p) for p in c.parts) or "FILTER(true)"
+    pattern = positive(c)
+    return f"MINUS {{ {pattern} }}" if pattern is not None else f"FILTER(!({expr(c)}))"
+
+
+def positive(c: Cond) -> str | None:
+    """A pattern that binds the variable exactly where ``c`` holds, or None.
+
+    MINUS removes a row when the pattern has a solution with the same value: the
+    pattern must bind the variable itself (an expression alone cannot).
+    """
+    if c.kind == "exists":
+        inner = f" {holds(c.parts[0])}" if c.parts else ""
+        return f"{c.text}{inner}"
+    if c.kind == "all":
+        for k, part in enumerate(c.parts):
+            binder = positive(part)
+            if binder is not None:
+                rest = " ".join(holds(p) for j, p in enumerate(c.parts) if j != k)
+                return f"{{ {binder} }} {rest}".rstrip()
+        return None
+    if c.kind == "any" and c.parts:
+        branches = [positive(p) for p in c.parts]
+        if all(b is not None for b in branches):
+            return " UNION ".join(f"{{ {b} }}" for b in branches)
+    return None
+
+
 class Unsupported(Exception):
     """A shape uses something the compiler does not translate (the message says what).
 
@@ -117,9 +236,25 @@ def deactivated(shapes: Graph, shape: Node) -> bool:
 class Conditions:
     """Translates value constraints; raises :class:`Unsupported` on anything unknown."""
 
-    def __init__(self, shapes: Graph) -> None:
+    def __init__(self, shapes: Graph, facts: Facts | None = None) -> None:
         self.g = shapes
+        #: Compiling for one dataset (None: for any data, with property paths).
+        self.facts = facts
         self._names = itertools.count(1)
+
+    def fresh(self) -> str:
+        """A variable name used nowhere else in the queries of this compiler."""
+        return f"?n{next(self._names)}"
+
+    def instance_of(self, v: str, cls: Node) -> str:
+        """A pattern: ``v`` is a SHACL instance of ``cls``."""
+        if self.facts is None:
+            return f"{v} {INSTANCE_OF} {term(cls)}"
+        classes = sorted(self.facts.subclasses.get(cls, frozenset({cls})), key=str)
+        if len(classes) == 1:
+            return f"{v} {_TYPE} {term(classes[0])} ."
+        t = self.fresh()
+        return f"{v} {_TYPE} {t} . VALUES {t} {{ {' '.join(term(c) for c in classes)} }}"
 
     def check(self, shape: Node, *, nested: bool) -> None:
         for p in set(self.g.predicates(shape)):
@@ -150,48 +285,48 @@ class Conditions:
             raise Unsupported(f"{short(shape)}: only predicate paths are compiled")
         return path
 
-    def value(self, param: URIRef, rule: Node, v: str) -> str:
-        """A SPARQL expression: ``v`` satisfies the value constraint ``param rule``."""
+    def value(self, param: URIRef, rule: Node, v: str) -> Cond:
+        """The condition: ``v`` satisfies the value constraint ``param rule``."""
         if param == SH["class"]:
-            return f"EXISTS {{ {v} {INSTANCE_OF} {term(rule)} }}"
+            return Cond("exists", self.instance_of(v, rule))
         if param == SH.datatype:
-            return f"(isLiteral({v}) && datatype({v}) = {term(rule)})"
+            bad = self.facts.ill_typed.get(rule, frozenset()) if self.facts else frozenset()
+            refused = "".join(f" && !sameTerm({v}, {term(b)})" for b in sorted(bad, key=str))
+            return _expr(f"(isLiteral({v}) && datatype({v}) = {term(rule)}{refused})")
         if param == SH.nodeKind:
             if not isinstance(rule, URIRef) or rule not in _NODE_KINDS:
                 raise Unsupported(f"unknown sh:nodeKind {short(rule)}")
-            return _NODE_KINDS[rule].format(v=v)
+            return _expr(_NODE_KINDS[rule].format(v=v))
         if param == SH["in"]:
             members = [f"sameTerm({v}, {term(m)})" for m in self.list_(rule)]
-            return "(" + (" || ".join(members) or "false") + ")"
+            return _expr("(" + (" || ".join(members) or "false") + ")")
         if param == SH.hasValue:
-            return f"sameTerm({v}, {term(rule)})"
+            return _expr(f"sameTerm({v}, {term(rule)})")
         if param == SH.pattern:
             return self.pattern(rule, v)
         if param in (SH.minLength, SH.maxLength):
             op = ">=" if param == SH.minLength else "<="
-            return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {integer(rule)})"
+            return _expr(f"(!isBlank({v}) && STRLEN(STR({v})) {op} {integer(rule)})")
         if param == SH.node:
             return self.conforms(rule, v)
-        alternatives = [self.conforms(s, v) for s in self.list_(rule)] if param != SH["not"] else []
-        if param == SH["or"]:
-            return "(" + (" || ".join(alternatives) or "false") + ")"
-        if param == SH["and"]:
-            return "(" + (" && ".join(alternatives) or "true") + ")"
-        return f"!({self.conforms(rule, v)})"
+        if param == SH["not"]:
+            return Cond("not", parts=(self.conforms(rule, v),))
+        alternatives = tuple(self.conforms(s, v) for s in self.list_(rule))
+        return Cond("any" if param == SH["or"] else "all", parts=alternatives)
 
-    def pattern(self, rule: Node, v: str) -> str:
+    def pattern(self, rule: Node, v: str) -> Cond:
         if not isinstance(rule, Literal) or not _SAFE_PATTERN.fullmatch(str(rule)):
             raise Unsupported(f"sh:pattern {rule!r} may read differently in SPARQL")
-        return f"(!isBlank({v}) && REGEX(STR({v}), {term(Literal(str(rule)))}))"
+        return _expr(f"(!isBlank({v}) && REGEX(STR({v}), {term(Literal(str(rule)))}))")
 
-    def conforms(self, shape: Node, v: str, depth: int = 0) -> str:
-        """A SPARQL expression: ``v`` conforms to the (nested) node shape ``shape``."""
+    def conforms(self, shape: Node, v: str, depth: int = 0) -> Cond:
+        """The condition: ``v`` conforms to the (nested) node shape ``shape``."""
         if depth > 8:
             raise Unsupported(f"{short(shape)}: shapes nested too deep (recursive?)")
         if deactivated(self.g, shape):
-            return "true"
+            return Cond("all")
         self.check(shape, nested=True)
-        parts = []
+        parts: list[Cond] = []
         if self.g.value(shape, SH.path) is not None:
             raise Unsupported(f"{short(shape)}: a property shape used as a node shape")
         for param in (*VALUE_PARAMS, SH.hasValue):
@@ -199,32 +334,37 @@ class Conditions:
                 parts.append(self.value(param, rule, v))
         for prop in sorted(self.g.objects(shape, SH.property), key=str):
             parts.extend(self.nested_property(prop, v))
-        return "(" + (" && ".join(parts) or "true") + ")"
+        return Cond("all", parts=tuple(parts))
 
-    def nested_property(self, prop: Node, v: str) -> Iterator[str]:
+    def nested_property(self, prop: Node, v: str) -> Iterator[Cond]:
+        # Every condition gets variables of its own: rendered as joins (holds, fails), a
+        # variable shared by two conditions would tie them to the same value.
         if deactivated(self.g, prop):
             return
         self.check(prop, nested=True)
         p = term(self.path(prop))
-        x = f"?n{next(self._names)}"
         low = integer(self.g.value(prop, SH.minCount))
         if low is not None and low > 1:
             raise Unsupported(f"{short(prop)}: nested sh:minCount above 1")
         if low == 1:
-            yield f"EXISTS {{ {v} {p} {x} }}"
+            yield Cond("exists", f"{v} {p} {self.fresh()}")
         high = integer(self.g.value(prop, SH.maxCount))
         if high is not None and high > 1:
             raise Unsupported(f"{short(prop)}: nested sh:maxCount above 1")
         if high == 0:
-            yield f"NOT EXISTS {{ {v} {p} {x} }}"
+            yield Cond("not", parts=(Cond("exists", f"{v} {p} {self.fresh()}"),))
         elif high == 1:
-            yield f"NOT EXISTS {{ {v} {p} {x}, {x}b FILTER(!sameTerm({x}, {x}b)) }}"
+            x = self.fresh()
+            two = Cond("exists", f"{v} {p} {x}, {x}b", (_expr(f"!sameTerm({x}, {x}b)"),))
+            yield Cond("not", parts=(two,))
         has_value = self.g.value(prop, SH.hasValue)
         if has_value is not None:
-            yield f"EXISTS {{ {v} {p} {term(has_value)} }}"
+            yield Cond("exists", f"{v} {p} {term(has_value)}")
         for param in VALUE_PARAMS:
             for rule in self.g.objects(prop, param):
-                yield f"NOT EXISTS {{ {v} {p} {x} FILTER(!({self.value(param, rule, x)})) }}"
+                x = self.fresh()
+                bad = Cond("not", parts=(self.value(param, rule, x),))
+                yield Cond("not", parts=(Cond("exists", f"{v} {p} {x}", (bad,)),))
 
     def list_(self, head: Node) -> list[Node]:
         if head != RDF.nil and (head, RDF.first, None) not in self.g:

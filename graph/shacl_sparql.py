@@ -43,13 +43,18 @@ from rdflib.term import Node
 
 from graph.report import SEVERITIES, Severity, short
 from graph.shacl_conditions import (
-    INSTANCE_OF,
     TARGETS,
     VALUE_PARAMS,
+    Cond,
     Conditions,
+    Facts,
     Unsupported,
     deactivated,
+    expr,
+    fails,
+    holds,
     integer,
+    positive,
     term,
 )
 
@@ -94,8 +99,12 @@ class CompiledShapes:
     compiled: tuple[Node, ...]
 
 
-def compile_shapes(shapes: Graph) -> CompiledShapes:
+def compile_shapes(shapes: Graph, facts: Facts | None = None) -> CompiledShapes:
     """Compile every active targeted shape of ``shapes``, or say why not.
+
+    With ``facts`` the queries are for the one dataset they describe (a whole store):
+    classes are read without property paths and conditions as joins and ``MINUS``
+    (see :mod:`graph.shacl_conditions`); without, for any data (the write gate).
 
     >>> g = Graph().parse(format="turtle", data='''
     ... @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -115,7 +124,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
         if deactivated(shapes, shape):
             continue
         try:
-            queries.extend(_Compiler(shapes).top(shape))
+            queries.extend(_Compiler(shapes, facts).top(shape))
         except Unsupported as exc:
             fallback.append(shape)
             reasons[shape] = str(exc)
@@ -136,12 +145,12 @@ class _Compiler(Conditions):
         for param in VALUE_PARAMS:
             for rule in self.g.objects(shape, param):
                 cond = self.value(param, rule, "?value")
-                where = f"{focus} BIND(?focus AS ?value) FILTER(!({cond}))"
+                where = f"{focus} BIND(?focus AS ?value) {self._fails(cond)}"
                 yield self._query(shape, None, VALUE_PARAMS[param], where)
         has_value = self.g.value(shape, SH.hasValue)
         if has_value is not None:
             cond = self.value(SH.hasValue, has_value, "?value")
-            where = f"{focus} BIND(?focus AS ?value) FILTER(!({cond}))"
+            where = f"{focus} BIND(?focus AS ?value) {self._fails(cond)}"
             yield self._query(shape, None, SH.HasValueConstraintComponent, where)
         for prop in sorted(self.g.objects(shape, SH.property), key=str):
             if deactivated(self.g, prop):
@@ -149,10 +158,25 @@ class _Compiler(Conditions):
             self.check(prop, nested=False)
             yield from self._property(prop, focus)
 
+    def _fails(self, cond: Cond) -> str:
+        """Group elements keeping the rows whose ``?value`` fails ``cond``."""
+        return fails(cond) if self.facts is not None else f"FILTER(!({expr(cond)}))"
+
+    @staticmethod
+    def _grouped(p: str, having: str) -> str:
+        """A subquery: every ``?focus`` whose values of ``p`` pass ``having``."""
+        return f"SELECT ?focus WHERE {{ ?focus {p} ?value }} GROUP BY ?focus HAVING ({having})"
+
+    def _lacks(self, pattern: str) -> str:
+        """Group elements keeping the rows (of ``?focus``) with no match of ``pattern``."""
+        if self.facts is not None:
+            return f"MINUS {{ {pattern} }}"
+        return f"FILTER NOT EXISTS {{ {pattern} }}"
+
     def _focus(self, shape: Node) -> str:
         parts = []
         for c in self.g.objects(shape, SH.targetClass):
-            parts.append(f"?focus {INSTANCE_OF} {term(c)} .")
+            parts.append(self.instance_of("?focus", c))
         for n in self.g.objects(shape, SH.targetNode):
             parts.append(f"VALUES ?focus {{ {term(n)} }}")
         for p in self.g.objects(shape, SH.targetSubjectsOf):
@@ -169,7 +193,12 @@ class _Compiler(Conditions):
         if min_count is not None and min_count > 0:
             component = SH.MinCountConstraintComponent
             if min_count == 1:
-                where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?x }}"
+                where = f"{focus} {self._lacks(f'?focus {p} ?x')}"
+                yield self._query(shape, path, component, where)
+            elif self.facts is not None:
+                # Foci with enough values, counted over the path alone, then removed.
+                enough = f"COUNT(DISTINCT ?value) >= {min_count}"
+                where = f"{focus} MINUS {{ {self._grouped(p, enough)} }}"
                 yield self._query(shape, path, component, where)
             else:
                 where = f"{distinct} OPTIONAL {{ ?focus {p} ?value }}"
@@ -177,17 +206,22 @@ class _Compiler(Conditions):
                 yield self._query(shape, path, component, where, having)
         max_count = integer(self.g.value(shape, SH.maxCount))
         if max_count is not None:
-            where = f"{distinct} ?focus {p} ?value ."
             having = f"COUNT(DISTINCT ?value) > {max_count}"
-            yield self._query(shape, path, SH.MaxCountConstraintComponent, where, having)
+            if self.facts is not None:
+                # Counted over the path alone; only the few foci with too many are joined.
+                where = f"{{ {self._grouped(p, having)} }} {focus}"
+                yield self._query(shape, path, SH.MaxCountConstraintComponent, where)
+            else:
+                where = f"{distinct} ?focus {p} ?value ."
+                yield self._query(shape, path, SH.MaxCountConstraintComponent, where, having)
         has_value = self.g.value(shape, SH.hasValue)
         if has_value is not None:
-            where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} {term(has_value)} }}"
+            where = f"{focus} {self._lacks(f'?focus {p} {term(has_value)}')}"
             yield self._query(shape, path, SH.HasValueConstraintComponent, where)
         for param, component in VALUE_PARAMS.items():
             for rule in self.g.objects(shape, param):
                 cond = self.value(param, rule, "?value")
-                where = f"{focus} ?focus {p} ?value . FILTER(!({cond}))"
+                where = f"{focus} ?focus {p} ?value . {self._fails(cond)}"
                 yield self._query(shape, path, component, where)
         qualified = self.g.value(shape, SH.qualifiedValueShape)
         if qualified is not None:
@@ -196,7 +230,7 @@ class _Compiler(Conditions):
     def _qualified(
         self, shape: Node, path: URIRef, focus: str, qualified: Node
     ) -> Iterator[ConstraintQuery]:
-        p, cond = term(path), self.conforms(qualified, "?value")
+        p = term(path)
         distinct = f"{{ SELECT DISTINCT ?focus WHERE {{ {focus} }} }}"
         low = integer(self.g.value(shape, SH.qualifiedMinCount))
         high = integer(self.g.value(shape, SH.qualifiedMaxCount))
@@ -204,14 +238,22 @@ class _Compiler(Conditions):
             raise Unsupported(f"{short(shape)}: sh:qualifiedValueShape without a count")
         component = SH.QualifiedMinCountConstraintComponent
         if low == 1:
-            where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?value FILTER({cond}) }}"
-            yield self._query(shape, path, component, where.replace("?value", "?x"))
+            cond = self.conforms(qualified, "?x")
+            found = positive(cond) if self.facts is not None else None
+            if found is not None:
+                where = f"{focus} MINUS {{ ?focus {p} ?x . {found} }}"
+            else:
+                where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?x FILTER({expr(cond)}) }}"
+            yield self._query(shape, path, component, where)
         elif low is not None and low > 1:
-            where = f"{distinct} OPTIONAL {{ ?focus {p} ?value FILTER({cond}) }}"
+            test = expr(self.conforms(qualified, "?value"))
+            where = f"{distinct} OPTIONAL {{ ?focus {p} ?value FILTER({test}) }}"
             having = f"COUNT(DISTINCT ?value) < {low}"
             yield self._query(shape, path, component, where, having)
         if high is not None:
-            where = f"{distinct} ?focus {p} ?value FILTER({cond})"
+            cond_high = self.conforms(qualified, "?value")
+            keep = holds(cond_high) if self.facts is not None else f"FILTER({expr(cond_high)})"
+            where = f"{distinct} ?focus {p} ?value {keep}"
             having = f"COUNT(DISTINCT ?value) > {high}"
             yield self._query(shape, path, SH.QualifiedMaxCountConstraintComponent, where, having)
 

@@ -1,0 +1,227 @@
+"""Full-store validation as SPARQL over the store itself, in parallel worker processes.
+
+The shapes of every tier are compiled for the store (:func:`graph.shacl_store.store_dataset`
+gives the dataset and its facts; :func:`graph.shacl_sparql.compile_shapes` the queries)
+and run over the read-only store: no copy of the data, no rdflib graph. An on-disk store is
+opened read-only by each of a few worker processes, which take the queries one by one,
+slowest first; an in-memory store runs them in this process (as does a daemonic
+process: the server's data-quality child, which leaves the other cores to requests).
+Each result is pyshacl's (focus node, path, severity, message, value, shape, constraint
+component) over the union of the data graphs and the vocabularies, and says which
+incident it belongs to
+(:class:`IncidentIndex`, :func:`graph.validation.incident_of` over the whole store).
+
+>>> from graph.store import Store
+>>> from graph.validation import get_validator
+>>> compiled_report(Store.open("memory"), get_validator()) is None  # no vocabularies
+True
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from graph.gate_sparql import report_graph
+from graph.model import HG
+from graph.remote import RemoteStore
+from graph.report import ValidationReport, ValidationResult
+from graph.shacl_sparql import CompiledShapes, compile_shapes
+from graph.shacl_store import StoreDataset, store_dataset
+from graph.store import Store
+from graph.terms import from_ox, to_ox
+from graph.validation import MAX_DEPTH, Validator
+
+__all__ = ["IncidentIndex", "LazyReport", "compiled_report", "run_queries"]
+
+Progress = Callable[[int, int], None]
+Row = tuple[object, ...]
+_TYPE, _INCIDENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HG.Incident))
+
+
+class LazyReport(ValidationReport):
+    """A report whose ``sh:ValidationReport`` graph is built when first read (at 100,000
+    incidents it is millions of triples that the quality summary never reads)."""
+
+    _built: Graph | None = None
+
+    @property
+    def graph(self) -> Graph:
+        """The pyshacl-style report graph of the results."""
+        if self._built is None:
+            self._built = report_graph(self.results)
+        return self._built
+
+    @graph.setter
+    def graph(self, value: Graph | None) -> None:
+        self._built = value
+
+
+def compiled_report(
+    store: Store,
+    validator: Validator,
+    progress: Progress | None = None,
+    total: int = 0,
+    workers: int | None = None,
+) -> ValidationReport | None:
+    """Every result of the shapes on the store, or None when the compiled path cannot
+    give pyshacl's results (a remote store, the vocabularies not in the store, a shape
+    the compiler leaves to pyshacl)."""
+    if isinstance(store, RemoteStore):
+        return None
+    dataset = store_dataset(store, validator)
+    if dataset is None:
+        return None
+    compiled = compile_shapes(validator.shapes, dataset.facts)
+    if compiled.fallback:
+        return None
+    rows = run_queries(store, dataset, compiled, progress, total, workers)
+    index = IncidentIndex(store, dataset.data_graphs, validator.vocab)
+    results = []
+    for query, found in zip(compiled.queries, rows, strict=True):
+        for row in found:
+            focus = from_ox(row[0])
+            results.append(
+                ValidationResult(
+                    focus_node=focus,
+                    incident=index.incident_of(focus),
+                    path=query.path,
+                    severity=query.severity,
+                    message=query.message,
+                    value=from_ox(row[1]) if len(row) > 1 else None,
+                    source_shape=query.shape,
+                    constraint=query.component,
+                )
+            )
+    results.sort(key=ValidationResult.sort_key)
+    conforms = not any(r.severity == "Violation" for r in results)
+    return LazyReport(conforms=conforms, results=results, graph=None)  # type: ignore[arg-type]
+
+
+def run_queries(
+    store: Store,
+    dataset: StoreDataset,
+    compiled: CompiledShapes,
+    progress: Progress | None = None,
+    total: int = 0,
+    workers: int | None = None,
+) -> list[list[Row]]:
+    """The rows of every compiled query (in their order), over ``dataset.graphs``."""
+    queries = [q.sparql for q in compiled.queries]
+    out: list[list[Row]] = [[] for _ in queries]
+    count = workers if workers is not None else min(4, os.cpu_count() or 1)
+    for done, (k, rows) in enumerate(_answers(store, dataset.graphs, queries, count), 1):
+        out[k] = rows
+        if progress is not None:
+            progress(total * done // len(queries), total)
+    return out
+
+
+def _answers(
+    store: Store, graphs: tuple[str, ...], queries: list[str], workers: int
+) -> Iterator[tuple[int, list[Row]]]:
+    # Slowest first (joins and MINUS over more patterns), so no worker is left with a
+    # long query at the end.
+    order = sorted(range(len(queries)), key=lambda k: -len(queries[k]))
+    # A daemonic process (the server's niced data-quality child) may not start processes;
+    # it runs the queries itself, leaving the other cores to the requests.
+    if store.location == "memory" or workers < 2 or multiprocessing.current_process().daemon:
+        for k in order:
+            yield k, _rows(store.ox, queries[k], graphs)
+        return
+    ctx = multiprocessing.get_context("spawn")  # never fork a process holding RocksDB
+    pool: Pool = ctx.Pool(workers, initializer=_open, initargs=(store.location,))
+    try:
+        tasks = [(k, queries[k], graphs) for k in order]
+        yield from pool.imap_unordered(_run, tasks)
+        pool.close()
+    finally:
+        pool.terminate()  # also when the caller stops (progress raised)
+        pool.join()
+
+
+_WORKER_STORE: ox.Store | None = None
+
+
+def _open(location: str) -> None:
+    global _WORKER_STORE
+    _WORKER_STORE = ox.Store.read_only(location)
+
+
+def _run(task: tuple[int, str, tuple[str, ...]]) -> tuple[int, list[Row]]:
+    k, sparql, graphs = task
+    assert _WORKER_STORE is not None  # noqa: S101 - set by the pool's initializer
+    return k, _rows(_WORKER_STORE, sparql, graphs)
+
+
+def _rows(store: ox.Store, sparql: str, graphs: tuple[str, ...]) -> list[Row]:
+    solutions = store.query(sparql, default_graph=[ox.NamedNode(g) for g in graphs])
+    assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 - compiled SELECTs
+    return [tuple(t for t in row if t is not None) for row in solutions]
+
+
+class IncidentIndex:
+    """:func:`graph.validation.incident_of` over the store's data graphs and the vocabularies.
+
+    >>> index = IncidentIndex(Store.open("memory"), (), Graph())
+    >>> index.incident_of(URIRef("urn:x")) is None
+    True
+    """
+
+    def __init__(self, store: Store, data_graphs: tuple[str, ...], vocab: Graph) -> None:
+        self._store = store.ox
+        self._graphs = {ox.NamedNode(g) for g in data_graphs}
+        self._vocab = vocab
+        self._known: dict[Node, URIRef | None] = {}
+
+    def incident_of(self, focus: Node) -> URIRef | None:
+        """The incident ``focus`` belongs to (itself, or the one incident nearest to it)."""
+        if focus not in self._known:
+            self._known[focus] = self._find(focus)
+        return self._known[focus]
+
+    def _is_incident(self, node: Node) -> bool:
+        if (node, RDF.type, HG.Incident) in self._vocab:
+            return True
+        subject = to_ox(node)
+        if isinstance(subject, ox.Literal):
+            return False
+        quads = self._store.quads_for_pattern(subject, _TYPE, _INCIDENT, None)
+        return any(q.graph_name in self._graphs for q in quads)
+
+    def _subjects(self, node: Node) -> set[Node]:
+        found: set[Node] = set(self._vocab.subjects(None, node))
+        for q in self._store.quads_for_pattern(None, None, to_ox(node), None):
+            if q.graph_name in self._graphs:
+                found.add(from_ox(q.subject))
+        return found
+
+    def _find(self, focus: Node) -> URIRef | None:
+        if self._is_incident(focus):
+            return focus if isinstance(focus, URIRef) else None
+        seen = {focus}
+        frontier = [focus]
+        for _ in range(MAX_DEPTH):
+            found: set[Node] = set()
+            upstream = []
+            for node in frontier:
+                for subject in self._subjects(node):
+                    if subject in seen:
+                        continue
+                    seen.add(subject)
+                    if self._is_incident(subject):
+                        found.add(subject)
+                    else:
+                        upstream.append(subject)
+            if found:
+                only = found.pop() if len(found) == 1 else None
+                return only if isinstance(only, URIRef) else None
+            frontier = upstream
+        return None
