@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from graph import model
 from graph.model import HG, SCHEMA
@@ -60,7 +61,7 @@ def test_incident_cites_two_sources_on_distinct_hosts(path: Path) -> None:
     (incident,) = _incidents(graph)
     urls = [str(graph.value(s, SCHEMA.url)) for s in graph.objects(incident, PROV.wasDerivedFrom)]
     assert all(urlsplit(u).scheme in ("http", "https") for u in urls), urls
-    hosts = {urlsplit(u).hostname.removeprefix("www.") for u in urls if urlsplit(u).hostname}
+    hosts = {(urlsplit(u).hostname or "").removeprefix("www.") for u in urls} - {""}
     assert len(set(urls)) >= 2, f"{path.name} cites fewer than two distinct URLs"
     assert len(hosts) >= 2, f"{path.name} cites sources from a single host: {hosts}"
 
@@ -239,7 +240,33 @@ def test_no_actor_has_two_kinds_of_role_in_one_incident() -> None:
         ]
         for n, first in enumerate(kinds):
             for second in kinds[n + 1 :]:
-                assert not first & second, f"{incident}: {sorted(first & second)}"
+                assert not first & second, f"{incident}: {sorted(map(str, first & second))}"
+
+
+#: Source types that make an incident's evidence level ``primary`` (see data/incidents/README.md).
+PRIMARY_SOURCE_TYPES = {
+    model.concept("source-type", kind)
+    for kind in ("official-report", "legal-filing", "academic-paper", "press-release")
+}
+
+
+def _unconfirmed(graph: Graph, source: Node) -> bool:
+    return any(str(note).startswith("Not confirmed") for note in graph.objects(source, SKOS.note))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.name for f in FILES])
+def test_primary_evidence_rests_on_a_confirmed_official_source(path: Path) -> None:
+    """Regression: incidents were marked primary with only news reports of a ruling or order."""
+    graph = _parse(path)
+    (incident,) = _incidents(graph)
+    if (incident, HG.evidenceLevel, model.concept("evidence", "primary")) not in graph:
+        pytest.skip("not primary evidence")
+    official = [
+        s
+        for s in graph.objects(incident, PROV.wasDerivedFrom)
+        if graph.value(s, HG.sourceType) in PRIMARY_SOURCE_TYPES and not _unconfirmed(graph, s)
+    ]
+    assert official, f"{path.name} is primary but cites no confirmed official document or paper"
 
 
 #: A row of the source-check table in data/incidents/README.md: file, URL, ..., outcome.
