@@ -308,3 +308,18 @@ def test_every_source_noted_as_not_confirmed_is_listed_in_the_source_check() -> 
             if str(note).startswith(("Not confirmed", "Not a page address")):
                 noted.add((path.stem, str(graph.value(source, SCHEMA.url))))
     assert noted == listed
+
+
+def test_every_cited_source_is_in_the_source_check() -> None:
+    """Each cited URL has a row, or is the replacement address given in a 'corrected' row."""
+    text = (INCIDENT_DIR / "README.md").read_text(encoding="utf-8")
+    listed = {(name, url) for name, url, _ in _source_check()}
+    unchecked = []
+    for path in FILES:
+        graph = _parse(path)
+        (incident,) = _incidents(graph)
+        for source in graph.objects(incident, PROV.wasDerivedFrom):
+            url = str(graph.value(source, SCHEMA.url))
+            if (path.stem, url) not in listed and url not in text:
+                unchecked.append(f"{path.stem}: {url}")
+    assert not unchecked, "\n".join(unchecked)
