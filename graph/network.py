@@ -14,13 +14,15 @@ exclude; explicit unknowns are hidden unless asked for.
 
 from __future__ import annotations
 
-import weakref
+from itertools import compress
+from operator import not_
 
 import networkx as nx
 
 from graph.errors import BadRequest, NotFound
 from graph.network_coincident import co_incident
 from graph.network_filters import Filters, allowed, filtered
+from graph.network_sets import sets
 from graph.network_view import MAX_HOPS, MAX_NODES, View, cap
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "co_incident",
     "filtered",
     "neighbourhood",
+    "whole",
 ]
 
 
@@ -67,37 +70,28 @@ def neighbourhood(
 
 
 def _reach(g: nx.Graph, focus: str, limit: int, ok: frozenset[str]) -> dict[str, int]:
-    """Distances in half-steps (a role edge is 1, a direct link 2) up to ``limit``.
+    """Distances in half-steps (a role edge is 1, a direct link 2) up to ``limit``."""
+    return sets(g).reach(focus, limit, ok)
 
-    A bucket queue (Dial's algorithm): weights are 1 or 2, so no heap is needed.
+
+def whole(g: nx.Graph, filters: Filters | None = None, *, max_nodes: int = MAX_NODES) -> View:
+    """The whole network without a focus: every node ``filters`` accept that is linked to
+    another, capped at ``max_nodes`` (the best-linked).
+
+    The same view as ``cap(g, [n for n in filtered view if its degree > 0], [], max_nodes)``,
+    with the links looked up in sets (:mod:`graph.network_sets`), not node by node.
+
+    >>> g = nx.Graph()
+    >>> g.add_node("lone", kind="actor", unknown=False)
+    >>> g.add_node("i", kind="incident", unknown=False)
+    >>> g.add_node("q", kind="actor", unknown=False)
+    >>> g.add_edge("i", "q", kind="role")
+    >>> sorted(whole(g).graph)
+    ['i', 'q']
     """
-    dist = {focus: 0}
-    buckets: list[list[str]] = [[focus]] + [[] for _ in range(limit)]
-    adj = _half_steps(g)
-    for d, bucket in enumerate(buckets):
-        for n in bucket:
-            if dist[n] != d:
-                continue
-            for m, step in adj[n]:
-                nd = d + step
-                if nd <= limit and m in ok and nd < dist.get(m, limit + 1):
-                    dist[m] = nd
-                    buckets[nd].append(m)
-    return dist
-
-
-_ADJ: weakref.WeakKeyDictionary[nx.Graph, dict[str, list[tuple[str, int]]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _half_steps(g: nx.Graph) -> dict[str, list[tuple[str, int]]]:
-    """Plain adjacency lists with half-step weights, memoised per (read-only) network graph."""
-    found = _ADJ.get(g)
-    if found is None:
-        found = {
-            n: [(m, 1 if e.get("kind") == "role" else 2) for m, e in nbrs.items()]
-            for n, nbrs in g.adj.items()
-        }
-        _ADJ[g] = found
-    return found
+    ok = allowed(g, filters or Filters())
+    found = sets(g)
+    nodes = list(ok)
+    linked = set(compress(nodes, map(not_, map(ok.isdisjoint, map(found.role.__getitem__, nodes)))))
+    linked.update(n for n in ok.intersection(found.link) if not ok.isdisjoint(found.link[n]))
+    return cap(g, linked, [], max_nodes)

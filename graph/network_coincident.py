@@ -19,8 +19,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import filterfalse, repeat
 from typing import Any
 
 import networkx as nx
@@ -28,6 +29,7 @@ import networkx as nx
 from graph.errors import BadRequest, NotFound
 from graph.network_build import outside_only
 from graph.network_filters import Filters, allowed
+from graph.network_sets import sets
 from graph.network_view import MAX_HOPS, MAX_NODES, View
 
 __all__ = ["co_incident"]
@@ -35,84 +37,74 @@ __all__ = ["co_incident"]
 
 @dataclass(frozen=True)
 class _Sides:
-    """The parties a view shows and the incidents it accepts, as adjacency lists both ways.
+    """The parties a view shows and the incidents it accepts: who shares what with whom.
 
-    Only role edges that make parties share an incident: not those whose roles are all
-    outside it.
+    Only role edges that make parties share an incident count: not those whose roles
+    are all outside it.
     """
 
     #: Shown party → the accepted incidents it is a party to.
-    incidents: dict[str, tuple[str, ...]]
+    incidents: dict[str, frozenset[str]]
     #: Accepted incident → its shown parties.
     parties: dict[str, tuple[str, ...]]
+    #: Shown party → the other shown parties it shares an accepted incident with.
+    partners: dict[str, frozenset[str]]
 
     def with_party(self, g: nx.Graph, party: str, ok: frozenset[str]) -> _Sides:
         """These sides with ``party`` shown too, whatever its kind (a view's focus)."""
-        mine = () if party in self.incidents else tuple(_incidents_of(g, party, ok))
+        mine = frozenset() if party in self.incidents else frozenset(_incidents_of(g, party, ok))
         if not mine:
             return self
         parties = dict(self.parties)
         for i in mine:
             parties[i] = (*parties[i], party)
-        return _Sides({**self.incidents, party: mine}, parties)
+        theirs = frozenset().union(*map(self.parties.__getitem__, mine))
+        partners = dict(self.partners)
+        partners[party] = theirs
+        for q in theirs:
+            partners[q] = partners[q] | {party}
+        return _Sides({**self.incidents, party: mine}, parties, partners)
 
-    def around(self, focus: str, hops: int) -> dict[str, set[str]]:
-        """Each party within ``hops`` of ``focus`` → its partners within ``hops``.
+    def around(self, focus: str, hops: int) -> dict[str, int]:
+        """Each party within ``hops`` of ``focus`` → how many partners it has within ``hops``.
 
-        Breadth first through incidents: a party nearer than ``hops`` has all its
-        partners within ``hops``, so only the last ring's partners are intersected.
+        Breadth first, one ring of set unions per hop: a party nearer than ``hops`` has
+        all its partners within ``hops``; only the last ring's are intersected.
         """
-        incidents, parties = self.incidents, self.parties
-        partners: dict[str, set[str]] = {}
+        partners = self.partners
         seen = {focus}
-        ring = [focus]
+        ring = {focus}
+        degree: dict[str, int] = {}
         for _ in range(hops):
-            following: list[str] = []
-            for p in ring:
-                mine = partners[p] = set()
-                for i in incidents.get(p, ()):
-                    mine.update(parties[i])
-                mine.discard(p)
-                following.extend(mine - seen)
-                seen |= mine
-            ring = following
-        for p in ring:
-            mine = set()
-            for i in incidents[p]:
-                mine.update(parties[i])
-            mine &= seen
-            mine.discard(p)
-            partners[p] = mine
-        return partners
+            degree.update(zip(ring, map(len, map(partners.get, ring, repeat(_NONE))), strict=True))
+            ring = set().union(*map(partners.get, ring, repeat(_NONE)))
+            ring -= seen
+            seen |= ring
+        last = map(seen.intersection, map(partners.__getitem__, ring))
+        degree.update(zip(ring, map(len, last), strict=True))
+        return degree
 
-    def everyone(self) -> dict[str, set[str]]:
-        """Every shown party to an accepted incident → its partners."""
-        parties = self.parties
-        partners: dict[str, set[str]] = {}
-        for p, incidents in self.incidents.items():
-            mine = partners[p] = set()
-            for i in incidents:
-                mine.update(parties[i])
-            mine.discard(p)
-        return partners
+    def everyone(self) -> dict[str, int]:
+        """Every shown party to an accepted incident → how many partners it has."""
+        partners = self.partners
+        return dict(zip(partners, map(len, partners.values()), strict=True))
 
-    def links(self, kept: Collection[str]) -> Iterator[tuple[str, str, list[str]]]:
+    def links(self, kept: set[str]) -> Iterator[tuple[str, str, list[str]]]:
         """Each pair of ``kept`` parties that share incidents, with the incidents, sorted."""
-        incidents, parties = self.incidents, self.parties
-        shared: dict[tuple[str, str], list[str]] = {}
+        incidents, partners = self.incidents, self.partners
         for u in kept:
-            for i in incidents.get(u, ()):
-                for v in parties[i]:
-                    if u < v and v in kept:
-                        shared.setdefault((u, v), []).append(i)
-        for (u, v), found in shared.items():
-            found.sort()
-            yield u, v, found
+            mine = incidents.get(u, _NONE)
+            for v in kept.intersection(partners.get(u, _NONE)):
+                if u < v:  # frozenset.intersection walks the smaller of the two
+                    yield u, v, sorted(mine.intersection(incidents[v]))
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 #: Sides per network graph and filters (a few filters per graph: each is O(store)).
 _SIDES: weakref.WeakKeyDictionary[nx.Graph, dict[Filters, _Sides]] = weakref.WeakKeyDictionary()
-_SIDES_KEPT = 8
+_SIDES_KEPT = 4
 _LOCK = threading.Lock()
 
 
@@ -161,22 +153,31 @@ def co_incident(
 def _view(
     g: nx.Graph,
     sides: _Sides,
-    partners: dict[str, set[str]],
+    degree: dict[str, int],
     focus: tuple[str, ...],
     max_nodes: int,
 ) -> View:
-    """:func:`graph.network_view.cap` of the projection, which is built for the kept nodes only."""
-    total = len(partners)
+    """:func:`graph.network_view.cap` of the projection, which is built for the kept nodes only.
+
+    ``degree`` holds each member's partners among the members.
+    """
+    total = len(degree)
     if total <= max_nodes:
-        return View(_graph(g, sides, partners), focus=focus, total_nodes=total)
-    rank = sorted((n for n in partners if n not in focus), key=_by_partners(partners))
+        return View(_graph(g, sides, degree), focus=focus, total_nodes=total)
+    # cap()'s order: most partners first, then by IRI; stable sorts with keys found in C.
+    rank = sorted(degree.keys() - set(focus))
+    rank.sort(key=degree.__getitem__, reverse=True)
     chosen = {*focus, *rank[: max(max_nodes - len(focus), 0)]}
+    partners = sides.partners
     # Nodes the cut leaves without a partner go too.
-    kept = [n for n in (*focus, *rank) if n in chosen and (n in focus or partners[n] & chosen)]
+    kept = [
+        n
+        for n in (*focus, *rank[: len(chosen)])
+        if n in chosen and (n in focus or not chosen.isdisjoint(partners.get(n, _NONE)))
+    ]
     keep = set(kept)
-    dropped = tuple(n for n in rank if n not in keep)
-    nodes = g.nodes
-    kinds = Counter(str(nodes[n].get("kind", "")) for n in dropped)
+    dropped = tuple(filterfalse(keep.__contains__, rank))
+    kinds = Counter(map(sets(g).kind.__getitem__, dropped))
     return View(
         _graph(g, sides, kept),
         focus=focus,
@@ -187,20 +188,14 @@ def _view(
     )
 
 
-def _by_partners(partners: dict[str, set[str]]) -> Callable[[str], tuple[int, str]]:
-    # cap()'s order: most partners first, then by IRI (co-incident views pass no distances).
-    return lambda n: (-len(partners[n]), str(n))
-
-
 def _graph(g: nx.Graph, sides: _Sides, kept: Collection[str]) -> nx.Graph:
     """The projection on ``kept``: node attributes from ``g``, edges with weight and incidents."""
     nodes = g.nodes
     h = nx.Graph()
     h.add_nodes_from((n, nodes[n]) for n in kept)
-    keep = set(kept)
     h.add_edges_from(
         (u, v, {"weight": len(incidents), "incidents": tuple(incidents), "kind": "co-incident"})
-        for u, v, incidents in sides.links(keep)
+        for u, v, incidents in sides.links(set(kept))
     )
     return h
 
@@ -228,7 +223,15 @@ def _sides(g: nx.Graph, filters: Filters) -> _Sides:
                 shown.append(p)
                 incidents.setdefault(p, []).append(i)
         parties[i] = tuple(shown)
-    found = _Sides({p: tuple(mine) for p, mine in incidents.items()}, parties)
+    partners: dict[str, set[str]] = {}
+    for together in parties.values():
+        for p in together:
+            partners.setdefault(p, set()).update(together)
+    found = _Sides(
+        {p: frozenset(mine) for p, mine in incidents.items()},
+        parties,
+        {p: frozenset(mine.difference((p,))) for p, mine in partners.items()},
+    )
     with _LOCK:
         if len(memo) >= _SIDES_KEPT:  # filters come from URLs: bound the memo
             memo.clear()

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import Any
 
 import networkx as nx
+
+from graph.network_sets import sets
 
 __all__ = ["MAX_HOPS", "MAX_NODES", "View", "cap", "induced"]
 
@@ -64,19 +67,22 @@ def cap(
     total = len(members)
     if total <= max_nodes:
         return View(induced(g, members), focus=focus, total_nodes=total)
-    adj = g.adj
-    # set.intersection walks the neighbours in C: a hub has tens of thousands.
-    degree = {n: len(members.intersection(adj[n])) for n in members}
-    far = float("inf")
-    rank = sorted(
-        (n for n in members if n not in focus),
-        key=lambda n: (-degree[n], (distances or {}).get(n, far), str(n)),
-    )
+    found = sets(g)
+    degree = found.degrees(members)
+    # Three stable sorts with keys looked up in C: by IRI, then distance, then degree.
+    rank = sorted(members.difference(focus), key=str)
+    if distances:
+        if distances.keys() >= members:
+            rank.sort(key=distances.__getitem__)
+        else:
+            far = float("inf")
+            rank.sort(key=lambda n: distances.get(n, far))
+    rank.sort(key=degree.__getitem__, reverse=True)
     room = max(max_nodes - len(focus), 0)
     kept = induced(g, [*focus, *rank[:room]])
     kept.remove_nodes_from([n for n in list(kept) if n not in focus and kept.degree(n) == 0])
-    dropped = tuple(n for n in rank if n not in kept)
-    kinds = Counter(str(g.nodes[n].get("kind", "")) for n in dropped)
+    dropped = tuple(filterfalse(set(kept).__contains__, rank))
+    kinds = Counter(map(found.kind.__getitem__, dropped))
     return View(
         kept,
         focus=focus,
