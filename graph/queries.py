@@ -189,17 +189,21 @@ SELECT ?last ?revision WHERE {
 #: activity's end time becomes ``%(when)s`` (an xsd:dateTime literal the caller renders)
 #: and its ``schema:version`` counts one more update. Full IRIs only: a request's own
 #: PREFIX declarations stay in force after ``;``. See :func:`graph.versions.change_record`.
+#: Two operations, the version read by an aggregate sub-select: Virtuoso 7.2 drops the
+#: solution when a DELETE template holds a variable that an OPTIONAL left unbound, or
+#: when ``BIND(COALESCE(?n + 1, 1) …)`` follows an OPTIONAL that left ``?n`` unbound.
 RECORD_CHANGE = """
-DELETE { GRAPH %(meta)s { %(activity)s <http://www.w3.org/ns/prov#endedAtTime> ?old ;
-                                       <https://schema.org/version> ?n } }
+DELETE { GRAPH %(meta)s { %(activity)s <http://www.w3.org/ns/prov#endedAtTime> ?old } }
+WHERE { GRAPH %(meta)s { %(activity)s <http://www.w3.org/ns/prov#endedAtTime> ?old } } ;
+DELETE { GRAPH %(meta)s { %(activity)s <https://schema.org/version> ?n } }
 INSERT { GRAPH %(meta)s {
   %(activity)s a <http://www.w3.org/ns/prov#Activity> ;
     <http://www.w3.org/2000/01/rdf-schema#label> "SPARQL Updates through the endpoint" ;
     <http://www.w3.org/ns/prov#endedAtTime> %(when)s ;
     <https://schema.org/version> ?next } }
 WHERE {
-  OPTIONAL { GRAPH %(meta)s { %(activity)s <http://www.w3.org/ns/prov#endedAtTime> ?old } }
-  OPTIONAL { GRAPH %(meta)s { %(activity)s <https://schema.org/version> ?n } }
+  { SELECT (MAX(?v) AS ?n)
+    WHERE { OPTIONAL { GRAPH %(meta)s { %(activity)s <https://schema.org/version> ?v } } } }
   BIND(COALESCE(?n + 1, 1) AS ?next)
 }
 """

@@ -39,7 +39,7 @@ from graph import model
 from graph.errors import InvalidQuery, StoreError
 from graph.remote_dialect import NO_GRAPH, get_dialect
 from graph.remote_http import Credentials, Endpoints, SparqlHttp, redact
-from graph.remote_text import insert_data_body, prologue, shifted, split_prologue, with_values
+from graph.remote_text import prologue, shifted, split_prologue, with_values
 from graph.settings import Settings, get_settings
 from graph.store import QueryResult, RdfQuad, Store
 from graph.terms import from_ox, to_ox
@@ -126,13 +126,16 @@ class RemoteStore(Store):
             raise InvalidQuery("a blank node cannot be sent to a remote store")
         head, body = split_prologue(sparql)
         declared = prologue(prefixes, base_iri)
-        text = declared + head + with_values(body, bindings)  # type: ignore[arg-type]
+        bound = with_values(body, bindings)  # type: ignore[arg-type]
+        text = declared + head + self.dialect.query_text(bound)
         params = (
             []
             if raw  # harmgraph's own reads over the engine's whole dataset, graphs filtered
             else self._dataset(default_graph, named_graphs, use_default_graph_as_union)
         )
         try:
+            form = body.lstrip()[:9].upper()
+            accept = self.dialect.accept(form, accept)
             with self.http.query(text, accept, params) as response:
                 reader: IO[bytes] = self.http.reader(response)  # type: ignore[assignment]
                 yield response.headers.get("content-type", ""), self.dialect.reader(reader)
@@ -149,7 +152,7 @@ class RemoteStore(Store):
         """
         with self._response(sparql, **kwargs) as (content_type, reader):
             try:
-                yield _parse(content_type, reader)
+                yield self.dialect.answer(_parse(content_type, reader))
             except SyntaxError as err:  # answers are parsed lazily, while the caller reads
                 raise _unparsable(err) from None
 
@@ -157,7 +160,7 @@ class RemoteStore(Store):
         """Run a SPARQL query on the engine (same arguments and results as :meth:`Store.query`)."""
         with self._response(sparql, **kwargs) as (content_type, reader):
             body = reader.read()
-        result = _parse(content_type, body)
+        result = self.dialect.answer(_parse(content_type, body))
         try:
             if isinstance(result, pyoxigraph.QuerySolutions):
                 for _ in result:  # parsed lazily: find a bad row here, not in the caller
@@ -332,14 +335,14 @@ class RemoteStore(Store):
         self._graphs = None
         declared = prologue(prefixes, base_iri)
         try:
-            self.http.update(declared + self.dialect.update_text(sparql))
+            self.http.update(declared + self.dialect.update_text(sparql, declared))
         except InvalidQuery as err:
             raise shifted(err, declared.count("\n")) from None
 
     def extend(self, quads: Iterable[pyoxigraph.Quad]) -> None:
         """Add quads with one INSERT DATA request (streamed in chunks; one transaction)."""
         self._graphs = None
-        self.http.update(insert_data_body(quads, template=self.dialect.default_graph))
+        self.http.update(self.dialect.insert_body(quads))
 
     def clear(self) -> None:
         """Remove everything (``CLEAR ALL``): tests start each remote dataset empty.

@@ -11,7 +11,7 @@ with standard SPARQL or on harmgraph's side of the wire:
       lists, counts, reads, dumps or clears a graph under :data:`VIRTUOSO_SYSTEM_GRAPHS`.
     * It has no default graph of its own to write to (without a dataset its default
       graph is the union of all graphs): the named graph :data:`DEFAULT_GRAPH` stands
-      in for it. Updates name it with ``WITH`` where they use the default graph,
+      in for it. Updates name it in ``GRAPH`` blocks where they use the default graph,
       reads put it in the protocol dataset's default graph, and
       :meth:`graph.remote.RemoteStore.quads` reports its quads in the default
       graph; :meth:`graph.remote.RemoteStore.graphs` does not list it.
@@ -19,9 +19,8 @@ with standard SPARQL or on harmgraph's side of the wire:
     * It writes blank nodes in SPARQL results as ``nodeID://b10000``, which is not
       a blank-node label; :class:`LabelReader` rewrites them to ``b10000`` (the label
       its N-Triples answers use) while the answer streams in.
-    * It refuses blank nodes in ``INSERT DATA``: updates are rewritten by
-      :func:`graph.remote_update.for_engine` (``INSERT { … } WHERE {}``, and
-      ``WITH`` the stand-in default graph where an operation uses the default graph).
+    * It refuses blank nodes in ``INSERT DATA`` and large ``INSERT DATA`` operations:
+      updates are rewritten by :func:`graph.remote_update.for_engine`.
     * ``CLEAR ALL`` clears nothing there: :meth:`graph.remote.RemoteStore.clear`
       clears harmgraph's graphs one by one.
 
@@ -34,12 +33,14 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TypeVar, cast
 
 import pyoxigraph
 
-from graph.remote_update import for_engine
+from graph.remote_text import TOKEN, insert_data_body
+from graph.remote_update import data_operations, for_engine
 
 #: IRI prefixes of the graphs a Virtuoso 7.2 database holds for itself (a fresh
 #: database has ``virtrdf#``, ``ldp#`` and the service description at
@@ -53,6 +54,8 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 )
 #: Path endings of Virtuoso's per-host system graphs (service description, WebDAV).
 VIRTUOSO_HOST_GRAPHS = ("/sparql", "/DAV/")
+_Answer = TypeVar("_Answer")
+
 #: A graph that never holds anything: the protocol dataset of an empty store.
 NO_GRAPH = "urn:x-harmgraph:no-graph"
 #: The named graph that holds the default graph on an engine without one to write to.
@@ -97,13 +100,79 @@ class Dialect:
         """
         return iri.startswith(self.system_prefixes) or iri.endswith(self.system_suffixes)
 
-    def update_text(self, text: str) -> str:
-        """An update request as this engine takes it.
+    def update_text(self, text: str, prologue: str = "") -> str:
+        """An update request as this engine takes it (``prologue``: the PREFIXes sent first).
 
-        >>> get_dialect("virtuoso").update_text("INSERT DATA { _:b <http://e/p> 1 }")
-        'WITH <urn:x-harmgraph:default-graph> INSERT      { _:b <http://e/p> 1 } WHERE {}'
+        >>> get_dialect("virtuoso").update_text('INSERT DATA { <e:a> <e:p> "1" }')
+        'INSERT { GRAPH <urn:x-harmgraph:default-graph> { <e:a> <e:p> "1" . } } WHERE {}'
         """
-        return for_engine(text, self.default_graph) if self.default_graph else text
+        return for_engine(text, self.default_graph, prologue) if self.default_graph else text
+
+    def insert_body(self, quads: Iterable[pyoxigraph.Quad]) -> Iterator[bytes]:
+        """One update request adding ``quads``, produced in chunks."""
+        if not self.default_graph:
+            yield from insert_data_body(quads)
+            return
+        for k, operation in enumerate(data_operations(quads, self.default_graph)):
+            yield (" ;\n" if k else "").encode() + operation.encode()
+
+    def query_text(self, body: str) -> str:
+        """A query (after its prologue) as this engine answers it right.
+
+        Virtuoso's ASK answers true for some patterns that match nothing (``GRAPH <g>
+        { ?s ?p ?o }`` for a graph outside the protocol dataset); it is sent as a
+        SELECT of at most one row (:meth:`answer` makes it a boolean again).
+
+        >>> get_dialect("virtuoso").query_text("ASK WHERE { ?s ?p 1 }")
+        'SELECT ?__ASK_RETVAL WHERE { { ?s ?p 1 } BIND(1 AS ?__ASK_RETVAL) } LIMIT 1'
+        """
+        stripped = body.lstrip()
+        if self.name != "virtuoso" or stripped[:3].upper() != "ASK":
+            return body
+        rest = stripped[3:].lstrip()
+        rest = rest[5:] if rest[:5].upper() == "WHERE" else rest
+        depth, end = 0, None
+        for match in TOKEN.finditer(rest):
+            depth += (match.group() == "{") - (match.group() == "}")
+            if depth == 0 and match.group() == "}":
+                end = match.end()
+                break
+        limit = " LIMIT 1" if end is not None and not rest[end:].strip() else ""
+        # Not ``SELECT (1 AS ?v)``: Virtuoso answers a row for that even with no match.
+        return f"SELECT ?__ASK_RETVAL WHERE {{ {rest.strip()} BIND(1 AS ?__ASK_RETVAL) }}{limit}"
+
+    def accept(self, form: str, accept: str) -> str:
+        """The ``Accept`` header for a query of ``form`` (its first keyword, upper case).
+
+        Virtuoso answers a CONSTRUCT asked for SPARQL results with a broken result set.
+
+        >>> get_dialect("virtuoso").accept("CONSTRUCT", "*/*")
+        'application/n-triples, text/turtle;q=0.9'
+        """
+        if self.name == "virtuoso" and form.startswith(("CONSTRUCT", "DESCRIBE")):
+            return "application/n-triples, text/turtle;q=0.9"
+        return accept
+
+    def answer(self, result: _Answer) -> _Answer:
+        """``result`` as the standard has it: Virtuoso answers ASK with a one-row result
+        set of ``?__ASK_RETVAL`` (1 or 0) in every results format.
+
+        >>> rows = pyoxigraph.parse_query_results(
+        ...     '{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL": '
+        ...     '{"type": "literal", "value": "0"}}]}}', pyoxigraph.QueryResultsFormat.JSON)
+        >>> bool(get_dialect("virtuoso").answer(rows))
+        False
+        """
+        if self.name != "virtuoso" or not isinstance(result, pyoxigraph.QuerySolutions):
+            return result
+        if [v.value for v in result.variables] != ["__ASK_RETVAL"]:
+            return result
+        found = [row["__ASK_RETVAL"] for row in result]
+        value = bool(found) and isinstance(found[0], pyoxigraph.Literal) and found[0].value != "0"
+        document = f'{{"head": {{}}, "boolean": {"true" if value else "false"}}}'
+        return cast(
+            _Answer, pyoxigraph.parse_query_results(document, pyoxigraph.QueryResultsFormat.JSON)
+        )
 
     def reader(self, reader: IO[bytes]) -> IO[bytes]:
         """``reader`` with this engine's blank-node labels made standard."""

@@ -132,22 +132,15 @@ def shifted(err: InvalidQuery, lines: int) -> InvalidQuery:
     return InvalidQuery(detail, line=line, column=column)
 
 
-def insert_data_body(quads: Iterable[pyoxigraph.Quad], *, template: str = "") -> Iterator[bytes]:
+def insert_data_body(quads: Iterable[pyoxigraph.Quad]) -> Iterator[bytes]:
     """One INSERT DATA request body, produced in chunks of :data:`CHUNK` quads.
-
-    With a ``template`` graph IRI it is ``WITH <template> INSERT { … } WHERE {}``
-    instead, for an engine that refuses blank nodes in ``INSERT DATA`` and has no
-    default graph to write to (:mod:`graph.remote_dialect`).
 
     >>> q = pyoxigraph.Quad(pyoxigraph.NamedNode("http://e/a"), pyoxigraph.NamedNode("http://e/p"),
     ...                     pyoxigraph.Literal('say "hi"'), pyoxigraph.NamedNode("http://e/g"))
     >>> b"".join(insert_data_body([q])).decode()
     'INSERT DATA {\\nGRAPH <http://e/g> { <http://e/a> <http://e/p> "say \\\\"hi\\\\"" . }\\n}\\n'
     """
-    if template:
-        yield f"WITH {pyoxigraph.NamedNode(template)} INSERT {{\n".encode()
-    else:
-        yield b"INSERT DATA {\n"
+    yield b"INSERT DATA {\n"
     chunk: list[pyoxigraph.Quad] = []
     for quad in quads:
         chunk.append(quad)
@@ -156,7 +149,7 @@ def insert_data_body(quads: Iterable[pyoxigraph.Quad], *, template: str = "") ->
             chunk = []
     if chunk:
         yield _quads_block(chunk)
-    yield b"} WHERE {}\n" if template else b"}\n"
+    yield b"}\n"
 
 
 def _quads_block(quads: list[pyoxigraph.Quad]) -> bytes:

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.remote_dialect import DEFAULT_GRAPH, LabelReader, get_dialect
-from graph.remote_update import for_engine
+from graph.remote_update import data_operations, for_engine
 
 VIRTUOSO = get_dialect("virtuoso")
 
@@ -75,34 +75,35 @@ def test_system_graphs_are_recognised() -> None:
     assert not VIRTUOSO.is_system_graph("https://w3id.org/harmgraph/graph/curated")
 
 
-D = f"WITH <{DEFAULT_GRAPH}> "
+D = f"<{DEFAULT_GRAPH}>"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # named graphs only: no WITH (it would hide the named graphs from WHERE)
+        # named graphs only: sent as written
         (
             "DELETE { GRAPH <http://e/g> { ?s ?p ?o } } WHERE { GRAPH <http://e/g> "
             "{ ?s ?p ?o } FILTER(isBlank(?s)) }",
             None,
         ),
-        ("DELETE DATA { GRAPH <http://e/g> { <http://e/a> <http://e/p> 1 } }", None),
         ("CLEAR GRAPH <http://e/g>", None),
-        # the default graph: WITH the stand-in
+        ("WITH <http://e/g> INSERT { ?s ?p 1 } WHERE { ?s ?p 2 }", None),
+        # the default graph: the stand-in named graph
         (
-            "DELETE DATA { <http://e/a> <http://e/p> 1 }",
-            D + "DELETE      { <http://e/a> <http://e/p> 1 } WHERE {}",
+            "DELETE DATA { <http://e/a> <http://e/p> <http://e/b> }",
+            f"DELETE {{ GRAPH {D} {{ <http://e/a> <http://e/p> <http://e/b> . }} }} WHERE {{}}",
         ),
         (
-            "PREFIX e: <http://e/>\nINSERT { ?s e:q 1 } WHERE { ?s e:p [] }",
-            "PREFIX e: <http://e/>\n" + D + "INSERT { ?s e:q 1 } WHERE { ?s e:p [] }",
+            "PREFIX e: <http://e/>\nINSERT { ?s e:q e:r } WHERE { ?s e:p [] }",
+            f"PREFIX e: <http://e/>\nINSERT {{ GRAPH {D} {{ ?s e:q e:r }} }} "
+            f"WHERE {{ GRAPH {D} {{ ?s e:p [] }} }}",
         ),
         (
-            'INSERT DATA { GRAPH <http://e/g> { <http://e/a> <http://e/p> "INSERT DATA {" } } ;\n'
-            "INSERT DATA { <http://e/a> <http://e/p> _:x }",
-            'INSERT      { GRAPH <http://e/g> { <http://e/a> <http://e/p> "INSERT DATA {" } }'
-            " WHERE {} ;\n" + D + "INSERT      { <http://e/a> <http://e/p> _:x } WHERE {}",
+            "INSERT { ?s <http://e/q> 1 GRAPH <http://e/g> { ?s ?p ?o } } WHERE "
+            "{ GRAPH <http://e/g> { ?s ?p ?o } }",
+            f"INSERT {{ GRAPH {D} {{ ?s <http://e/q> 1 }} GRAPH <http://e/g> {{  ?s ?p ?o  }} }} "
+            "WHERE { GRAPH <http://e/g> { ?s ?p ?o } }",
         ),
     ],
 )
@@ -110,9 +111,34 @@ def test_updates_are_rewritten_per_operation(text: str, expected: str | None) ->
     assert for_engine(text, DEFAULT_GRAPH) == (text if expected is None else expected)
 
 
-def test_rewritten_updates_keep_their_lines() -> None:
-    text = "INSERT DATA {\n<http://e/a> <http://e/p> 1 } ;\nDELETE WHERE {\n  ?s ?p }"
-    rewritten = for_engine(text, DEFAULT_GRAPH).splitlines()
-    assert len(rewritten) == 4
-    assert rewritten[0] == D + "INSERT      {"
-    assert rewritten[3] == "  ?s ?p } WHERE { ?s ?p }"
+def test_insert_data_is_parsed_and_sent_again_in_graph_blocks() -> None:
+    text = (
+        'PREFIX e: <http://e/>\nINSERT DATA { GRAPH e:g { e:a e:p "INSERT DATA {" } } ;\n'
+        "INSERT DATA { e:a e:p _:x . _:x e:q e:b }"
+    )
+    rewritten = for_engine(text, DEFAULT_GRAPH)
+    assert rewritten.count("\n") == text.count("\n")
+    first, second = rewritten.split(" ;\n")[0], rewritten.split("\n")[2]
+    assert first.endswith(
+        'INSERT { GRAPH <http://e/g> { <http://e/a> <http://e/p> "INSERT DATA {" . } } WHERE {}'
+    )
+    assert second.startswith(f"INSERT {{ GRAPH {D} {{ <http://e/a> <http://e/p> _:")
+    assert second.count("GRAPH") == 1  # one block per run of quads in one graph
+    assert second.endswith("} WHERE {}")
+
+
+def test_large_data_is_split_and_each_blank_node_stays_in_one_operation() -> None:
+    e = ox.NamedNode
+    quads = [ox.Quad(e(f"http://e/s{k}"), e("http://e/p"), ox.Literal(str(k))) for k in range(2500)]
+    chain = [ox.BlankNode(f"b{k}") for k in range(400)]
+    quads += [ox.Quad(a, e("http://e/next"), b) for a, b in zip(chain, chain[1:], strict=False)]
+    ops = list(data_operations(quads, DEFAULT_GRAPH))
+    assert len(ops) == 9 + 1  # 2,500 ground quads by 300, the chain of 399 as one template
+    assert all(op.startswith(f"INSERT {{ GRAPH {D} {{") for op in ops)
+    assert ops[-1].count("_:b0 ") == 1 and ops[-1].count("_:b399 ") == 1
+    assert sum(op.count(" . ") for op in ops) == len(quads)
+
+
+def test_a_syntax_error_in_data_is_left_for_the_engine_to_report() -> None:
+    text = "INSERT DATA {\n <http://e/a> <http://e/p> }"
+    assert for_engine(text, DEFAULT_GRAPH) == text
