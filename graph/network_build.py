@@ -250,8 +250,10 @@ def _add_incidents(g: nx.Graph, store: Store) -> None:
             if value:
                 a[key] = notation(value)
     facets: dict[str, dict[str, set[str]]] = {}
-    for iri, facet, value in _rows(store, queries.NETWORK_FACETS):
-        facets.setdefault(iri, {}).setdefault(facet + "s", set()).add(notation(value))
+    wider = _broader_closure(store)
+    for iri, facet, value in _rows(store, _FACETS):
+        widened = wider.get(value, (value,))
+        facets.setdefault(iri, {}).setdefault(facet + "s", set()).update(map(notation, widened))
     sources: dict[str, set[tuple[str, str, str]]] = {}
     for iri, url, title, publisher in _rows(store, queries.NETWORK_SOURCES):
         sources.setdefault(iri, set()).add((url, title, publisher))
@@ -266,6 +268,40 @@ def _add_incidents(g: nx.Graph, store: Store) -> None:
             a[key] = tuple(sorted(per.get(key, ())))
         a["sources"] = tuple(sorted(sources.get(iri, ())))
         g.add_node(iri, **a)
+
+
+#: Incident facets as stated (:data:`graph.queries.NETWORK_FACETS` without its
+#: ``skos:broader*``: walking the path once per incident was most of the network's build;
+#: :func:`_broader_closure` widens the values instead).
+_FACETS = (
+    queries.PROLOGUE
+    + """
+SELECT ?i ?facet ?v WHERE {
+  { ?i a hg:Incident ; hg:threatPattern ?v . BIND("pattern" AS ?facet) }
+  UNION { ?i a hg:Incident ; hg:domain ?v . BIND("domain" AS ?facet) }
+  UNION { ?i a hg:Incident ; dcterms:spatial ?v . BIND("region" AS ?facet) }
+}
+"""
+)
+_BROADER = queries.PROLOGUE + "SELECT DISTINCT ?c ?b WHERE { ?c skos:broader ?b }"
+
+
+def _broader_closure(store: Store) -> dict[str, tuple[str, ...]]:
+    """Each concept with a broader one → itself and every concept above it (``skos:broader*``)."""
+    up: dict[str, set[str]] = {}
+    for narrower, broader in _rows(store, _BROADER):
+        up.setdefault(narrower, set()).add(broader)
+    closure: dict[str, tuple[str, ...]] = {}
+    for concept in up:
+        seen = {concept}
+        todo = [concept]
+        while todo:
+            for b in up.get(todo.pop(), ()):
+                if b not in seen:
+                    seen.add(b)
+                    todo.append(b)
+        closure[concept] = tuple(seen)
+    return closure
 
 
 def _add_parties(g: nx.Graph, store: Store) -> None:
