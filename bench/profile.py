@@ -2,6 +2,7 @@
 
     python -m bench.profile write  --incidents 1000    # single validated writes
     python -m bench.profile import --incidents 1000    # harmgraph import's fast path (a file)
+    python -m bench.profile import --bulk --incidents 10000    # the same, as --bulk
     python -m bench.profile import-reference --incidents 1000  # rdflib parse + import_graph
     python -m bench.profile validate-store --incidents 1000  # graph.quality.validate_store
     python -m bench.profile query  --incidents 10000   # where an HTTP query's time goes
@@ -49,11 +50,14 @@ def _top(profile: cProfile.Profile, limit: int) -> str:
     return out.getvalue()
 
 
-def profile_import(data: Path, store_dir: Path, limit: int, *, fast: bool = True) -> str:
+def profile_import(
+    data: Path, store_dir: Path, limit: int, *, fast: bool = True, bulk: bool = False
+) -> str:
     """Profile one import of the file ``data`` into a new on-disk store, parse included.
 
-    ``fast``: :func:`graph.ingest_fast.import_files` (what ``harmgraph import`` runs);
-    otherwise the reference path, :func:`graph.io.parse` then :func:`import_graph`.
+    ``fast``: :func:`graph.ingest_fast.import_files` (what ``harmgraph import`` runs;
+    ``bulk``: as ``--bulk``); otherwise the reference path, :func:`graph.io.parse` then
+    :func:`import_graph`.
     """
     validator = get_validator()
     get_registry()
@@ -62,7 +66,7 @@ def profile_import(data: Path, store_dir: Path, limit: int, *, fast: bool = True
     start = time.perf_counter()
     profile.enable()
     if fast:
-        import_files(store, [data], graph_name="bench", source="x", validator=validator)
+        import_files(store, [data], graph_name="bench", source="x", validator=validator, bulk=bulk)
     else:
         parsed = rdf_io.parse(data)
         import_graph(store, parsed, graph_name="bench", source="x", validator=validator)
@@ -158,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--limit", type=int, default=25)
     parser.add_argument("--reps", type=int, default=9)
+    parser.add_argument("--bulk", action="store_true", help="import: as harmgraph import --bulk")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="harmgraph-profile-") as tmp:
         workdir = Path(tmp)
@@ -167,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             data, _ = prepare(args.incidents, args.seed, workdir)
         if args.target in ("import", "import-reference"):
             fast = args.target == "import"
-            print(profile_import(data, workdir / "import-store", args.limit, fast=fast))
+            store = workdir / "import-store"
+            print(profile_import(data, store, args.limit, fast=fast, bulk=args.bulk))
             return 0
         elif args.target == "validate-store":
             print(profile_validate_store(data, args.limit))

@@ -21,6 +21,10 @@ store, and writes all or nothing:
 Terms enter the request only through pyoxigraph's N-Triples serialiser, which
 validates IRIs and escapes literals: no input text is pasted into SPARQL.
 
+This is the reference path. :mod:`graph.ingest_fast` gives the same result without
+rdflib graphs (``harmgraph import`` runs it); the differential tests in
+``tests/graph/test_ingest_fast.py`` hold the two to the same stores and errors.
+
 Provenance per import (in ``META_GRAPH``): a ``prov:Activity`` with
 ``prov:startedAtTime``, ``prov:endedAtTime``, ``prov:used`` (the source: an IRI
 for an http(s) URL, a literal otherwise), ``prov:generated`` the named graph,
