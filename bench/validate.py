@@ -9,13 +9,16 @@ Run as tasks in their own processes (peak RSS is then theirs), each printing one
 ``writes`` times :func:`graph.ingest.import_graph` of one new incident at a time (parsed
 beforehand; the first write, which builds the validator, is not counted). The two full-store
 tasks write their results as sorted ``[focus, path, severity]`` triples to ``--out`` so the
-caller can check that they are identical.
+caller can check that they are identical. ``store`` also prints the peak memory of its
+largest worker process (``workers_peak_mb``; the caller measures the main process): an
+upper bound, as Linux counts the parent's memory at the fork into a child's peak.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 import time
@@ -87,6 +90,11 @@ def harmgraph_store(store_dir: Path) -> tuple[float, list[Result]]:
     return seconds, sorted(results)
 
 
+def _children_peak_mb() -> float:
+    """The largest peak RSS of the finished child processes (Linux: KiB)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def plain_pyshacl(store_dir: Path) -> tuple[float, list[Result]]:
     """``pyshacl.validate`` over the whole store plus the vocabularies: seconds and results."""
     shapes = Graph()
@@ -125,7 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     seconds, results = (harmgraph_store if args.task == "store" else plain_pyshacl)(args.store)
     args.out.write_text(json.dumps(results))
-    print(json.dumps({"seconds": seconds, "results": len(results)}))
+    line: dict[str, object] = {"seconds": seconds, "results": len(results)}
+    if args.task == "store":
+        line["workers_peak_mb"] = _children_peak_mb()
+    print(json.dumps(line))
     return 0
 
 

@@ -43,7 +43,7 @@ __all__ = ["IncidentIndex", "LazyReport", "compiled_report", "run_queries"]
 
 Progress = Callable[[int, int], None]
 Row = tuple[object, ...]
-_TYPE, _INCIDENT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HG.Incident))
+_INCIDENTS = f"SELECT DISTINCT ?i WHERE {{ ?i <{RDF.type}> <{HG.Incident}> }}"
 
 
 class LazyReport(ValidationReport):
@@ -82,12 +82,14 @@ def compiled_report(
     compiled = compile_shapes(validator.shapes, dataset.facts)
     if compiled.fallback:
         return None
-    rows = run_queries(store, dataset, compiled, progress, total, workers)
     index = IncidentIndex(store, dataset.data_graphs, validator.vocab)
+    terms = _Terms()
     results = []
-    for query, found in zip(compiled.queries, rows, strict=True):
+    # Results are built while the workers run the remaining queries.
+    for k, found in run_queries(store, dataset, compiled, progress, total, workers):
+        query = compiled.queries[k]
         for row in found:
-            focus = from_ox(row[0])
+            focus = terms.back(row[0])
             results.append(
                 ValidationResult(
                     focus_node=focus,
@@ -95,7 +97,7 @@ def compiled_report(
                     path=query.path,
                     severity=query.severity,
                     message=query.message,
-                    value=from_ox(row[1]) if len(row) > 1 else None,
+                    value=terms.back(row[1]) if len(row) > 1 else None,
                     source_shape=query.shape,
                     constraint=query.component,
                 )
@@ -112,16 +114,15 @@ def run_queries(
     progress: Progress | None = None,
     total: int = 0,
     workers: int | None = None,
-) -> list[list[Row]]:
-    """The rows of every compiled query (in their order), over ``dataset.graphs``."""
+) -> Iterator[tuple[int, list[Row]]]:
+    """(index of the query, its rows) for every compiled query over ``dataset.graphs``,
+    as they are answered; ``progress`` after each."""
     queries = [q.sparql for q in compiled.queries]
-    out: list[list[Row]] = [[] for _ in queries]
     count = workers if workers is not None else min(4, os.cpu_count() or 1)
-    for done, (k, rows) in enumerate(_answers(store, dataset.graphs, queries, count), 1):
-        out[k] = rows
+    for done, answer in enumerate(_answers(store, dataset.graphs, queries, count), 1):
+        yield answer
         if progress is not None:
             progress(total * done // len(queries), total)
-    return out
 
 
 def _answers(
@@ -162,9 +163,27 @@ def _run(task: tuple[int, str, tuple[str, ...]]) -> tuple[int, list[Row]]:
 
 
 def _rows(store: ox.Store, sparql: str, graphs: tuple[str, ...]) -> list[Row]:
+    """The rows of one query; IRIs as plain strings (cheaper to send between processes)."""
     solutions = store.query(sparql, default_graph=[ox.NamedNode(g) for g in graphs])
     assert isinstance(solutions, ox.QuerySolutions)  # noqa: S101 - compiled SELECTs
-    return [tuple(t for t in row if t is not None) for row in solutions]
+    return [
+        tuple(t.value if type(t) is ox.NamedNode else t for t in row if t is not None)
+        for row in solutions
+    ]
+
+
+class _Terms:
+    """rdflib terms of the rows' terms, each converted once."""
+
+    def __init__(self) -> None:
+        self._known: dict[object, Node] = {}
+
+    def back(self, term: object) -> Node:
+        node = self._known.get(term)
+        if node is None:
+            node = URIRef(term) if isinstance(term, str) else from_ox(term)
+            self._known[term] = node
+        return node
 
 
 class IncidentIndex:
@@ -180,6 +199,10 @@ class IncidentIndex:
         self._graphs = {ox.NamedNode(g) for g in data_graphs}
         self._vocab = vocab
         self._known: dict[Node, URIRef | None] = {}
+        self._incidents: set[Node] = set(vocab.subjects(RDF.type, HG.Incident))
+        if data_graphs:
+            rows = store.select(_INCIDENTS, default_graph=data_graphs, prefixes=None)
+            self._incidents.update(from_ox(row["i"]) for row in rows)
 
     def incident_of(self, focus: Node) -> URIRef | None:
         """The incident ``focus`` belongs to (itself, or the one incident nearest to it)."""
@@ -188,13 +211,7 @@ class IncidentIndex:
         return self._known[focus]
 
     def _is_incident(self, node: Node) -> bool:
-        if (node, RDF.type, HG.Incident) in self._vocab:
-            return True
-        subject = to_ox(node)
-        if isinstance(subject, ox.Literal):
-            return False
-        quads = self._store.quads_for_pattern(subject, _TYPE, _INCIDENT, None)
-        return any(q.graph_name in self._graphs for q in quads)
+        return node in self._incidents
 
     def _subjects(self, node: Node) -> set[Node]:
         found: set[Node] = set(self._vocab.subjects(None, node))

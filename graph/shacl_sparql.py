@@ -221,7 +221,13 @@ class _Compiler(Conditions):
         for param, component in VALUE_PARAMS.items():
             for rule in self.g.objects(shape, param):
                 cond = self.value(param, rule, "?value")
-                where = f"{focus} ?focus {p} ?value . {self._fails(cond)}"
+                if self.facts is not None:
+                    # The path's failing values first, then their foci's targets: Oxigraph
+                    # would otherwise join every focus first and filter afterwards.
+                    failing = f"SELECT ?focus ?value WHERE {{ ?focus {p} ?value . {fails(cond)} }}"
+                    where = f"{{ {failing} }} {focus}"
+                else:
+                    where = f"{focus} ?focus {p} ?value . FILTER(!({expr(cond)}))"
                 yield self._query(shape, path, component, where)
         qualified = self.g.value(shape, SH.qualifiedValueShape)
         if qualified is not None:
