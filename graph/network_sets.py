@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import Any
 
 import networkx as nx
@@ -40,12 +42,13 @@ class Sets:
         >>> s.degrees({0, 1, 2})
         {0: 1, 1: 2, 2: 1}
         """
+        # How many members each node neighbours, counted in C over the members' neighbour
+        # sets: one pass over their edges instead of one set intersection per member.
+        near = Counter(chain.from_iterable(map(self.role.__getitem__, members)))
+        linked = members.intersection(self.link)
+        near.update(chain.from_iterable(map(self.link.__getitem__, linked)))
         nodes = list(members)
-        role = map(self.role.__getitem__, nodes)
-        found = dict(zip(nodes, map(len, map(members.intersection, role)), strict=True))
-        for n in members.intersection(self.link):
-            found[n] += len(members.intersection(self.link[n]))
-        return found
+        return dict(zip(nodes, map(near.get, nodes, repeat(0)), strict=True))
 
     def reach(self, focus: Any, limit: int, ok: Collection[Any]) -> dict[Any, int]:
         """Distances from ``focus`` in half-steps (a role edge 1, a link 2) up to ``limit``,
