@@ -56,6 +56,9 @@ VIRTUOSO_SYSTEM_GRAPHS = (
 VIRTUOSO_HOST_GRAPHS = ("/sparql", "/DAV/")
 _Answer = TypeVar("_Answer")
 
+#: Template operations per update request on Virtuoso (3,000 quads, well below its
+#: 10 MB request limit and a few seconds of its time).
+OPERATIONS_PER_REQUEST = 10
 #: A graph that never holds anything: the protocol dataset of an empty store.
 NO_GRAPH = "urn:x-harmgraph:no-graph"
 #: The named graph that holds the default graph on an engine without one to write to.
@@ -108,13 +111,23 @@ class Dialect:
         """
         return for_engine(text, self.default_graph, prologue) if self.default_graph else text
 
-    def insert_body(self, quads: Iterable[pyoxigraph.Quad]) -> Iterator[bytes]:
-        """One update request adding ``quads``, produced in chunks."""
+    def insert_requests(self, quads: Iterable[pyoxigraph.Quad]) -> Iterator[Iterator[bytes]]:
+        """Update requests adding ``quads``, each produced in chunks.
+
+        One ``INSERT DATA`` request, or on Virtuoso requests of :data:`OPERATIONS_PER_REQUEST`
+        template operations (a blank node's quads stay in one operation).
+        """
         if not self.default_graph:
-            yield from insert_data_body(quads)
+            yield insert_data_body(quads)
             return
-        for k, operation in enumerate(data_operations(quads, self.default_graph)):
-            yield (" ;\n" if k else "").encode() + operation.encode()
+        batch: list[str] = []
+        for operation in data_operations(quads, self.default_graph):
+            batch.append(operation)
+            if len(batch) >= OPERATIONS_PER_REQUEST:
+                yield iter([" ;\n".join(batch).encode()])
+                batch = []
+        if batch:
+            yield iter([" ;\n".join(batch).encode()])
 
     def query_text(self, body: str) -> str:
         """A query (after its prologue) as this engine answers it right.
@@ -144,14 +157,17 @@ class Dialect:
     def accept(self, form: str, accept: str) -> str:
         """The ``Accept`` header for a query of ``form`` (its first keyword, upper case).
 
-        Virtuoso answers a CONSTRUCT asked for SPARQL results with a broken result set.
+        Virtuoso answers a CONSTRUCT asked for SPARQL results with a broken result set,
+        and writes IRIs in TSV results as strings: it is asked for N-Triples and JSON.
 
         >>> get_dialect("virtuoso").accept("CONSTRUCT", "*/*")
         'application/n-triples, text/turtle;q=0.9'
         """
-        if self.name == "virtuoso" and form.startswith(("CONSTRUCT", "DESCRIBE")):
+        if self.name != "virtuoso":
+            return accept
+        if form.startswith(("CONSTRUCT", "DESCRIBE")):
             return "application/n-triples, text/turtle;q=0.9"
-        return accept
+        return "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 
     def answer(self, result: _Answer) -> _Answer:
         """``result`` as the standard has it: Virtuoso answers ASK with a one-row result

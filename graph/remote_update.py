@@ -18,11 +18,16 @@ the default graph:
   group as a whole (a ``GRAPH`` inside it still names its own graph) and each run
   of default-graph triples in its templates. ``WITH`` is not used: Virtuoso carries
   it over to the request's later operations. Operations with ``WITH`` or ``USING``
-  are sent as written.
+  are sent as written;
+* ``DROP [SILENT] GRAPH g`` becomes ``CLEAR SILENT GRAPH g``: Virtuoso refuses to drop
+  a graph that was never created with ``CREATE GRAPH`` (graphs come into being with
+  their first triple in harmgraph).
 
 Line breaks are kept (a rewritten ``DATA`` operation is one line, then the lines it
 had), so an engine's error line still points into the caller's text.
 
+>>> for_engine("DROP GRAPH <http://e/g>", "urn:d")
+'CLEAR SILENT GRAPH <http://e/g>'
 >>> for_engine("DELETE WHERE { ?s ?p 1 }", "urn:d")
 'DELETE       { GRAPH <urn:d> { ?s ?p 1 }} WHERE { GRAPH <urn:d> { ?s ?p 1 } }'
 """
@@ -91,6 +96,10 @@ def for_engine(text: str, stand_in: str, prologue: str = "") -> str:
                 "\n" * text.count("\n", start, end),
             ]
             pos = end
+        elif word == "DROP" and following in ("GRAPH", "SILENT"):
+            # Virtuoso refuses to DROP a graph it did not see a CREATE GRAPH for.
+            out += [text[pos:start], "CLEAR SILENT"]
+            pos = tokens[i + 1][1] if following == "SILENT" else tokens[i][1]
         elif word == "DELETE" and following == "WHERE" and _uses_default_graph(op):
             close = _matching(tokens, i + 2, last)
             if close is None:

@@ -369,3 +369,9 @@ VIRTUOSO_NOT_ATOMIC = pytest.mark.xfail(
     reason="Virtuoso applies an update request's operations one by one (docs/deploy.md)",
     strict=True,
 )
+
+
+def skip_on_virtuoso(reason: str) -> None:
+    """Skip the running test on the Virtuoso backend, saying why (docs/deploy.md)."""
+    if active() == "virtuoso":
+        pytest.skip(f"Virtuoso: {reason}")

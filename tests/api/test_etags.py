@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from graph.settings import PROJECT_ROOT
 from graph.versions import incident_version
 from tests.api.stores import TOKEN, app_for, curated_store
+from tests.backends import active
 
 #: Every test here runs on each store backend (tests/backends.py).
 pytestmark = pytest.mark.usefixtures("backend")
@@ -129,6 +130,12 @@ def _position(text: str) -> tuple[int, int]:
     raise AssertionError("the text parses")
 
 
+#: Virtuoso 7.2 takes an empty operation (``… ; ;``) and applies the rest.
+VIRTUOSO_EMPTY_OPERATION = pytest.mark.xfail(
+    reason="Virtuoso accepts an empty operation between two ';' (docs/deploy.md)", strict=True
+)
+
+
 @pytest.mark.parametrize(
     "bad",
     [
@@ -137,11 +144,19 @@ def _position(text: str) -> tuple[int, int]:
         "PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:p 1 } ; ;",
     ],
 )
-def test_syntax_errors_keep_their_position_and_write_nothing(client: TestClient, bad: str) -> None:
+def test_syntax_errors_keep_their_position_and_write_nothing(
+    client: TestClient, bad: str, request: pytest.FixtureRequest
+) -> None:
+    expected: tuple[int | None, int | None] = _position(bad)
+    if active() == "virtuoso":  # Virtuoso reports a line only (docs/deploy.md)
+        if bad.endswith("; ;"):
+            request.applymarker(VIRTUOSO_EMPTY_OPERATION)
+        # An INSERT DATA that ends too early fails on Virtuoso before its parser says where.
+        expected = (expected[0], None) if bad.endswith("}") else (None, None)
     store = client.app.state.store  # type: ignore[attr-defined]
     before = (client.get("/dump.nq").headers["etag"], store.count())
     answer = client.post("/sparql", content=bad, headers={**UPDATE, "Accept": "application/json"})
     assert answer.status_code == 400
     problem = answer.json()
-    assert (problem["line"], problem["column"]) == _position(bad)
+    assert (problem.get("line"), problem.get("column")) == expected
     assert (client.get("/dump.nq").headers["etag"], store.count()) == before
