@@ -57,6 +57,8 @@ SYNTHETIC_URLS = (
         "/path.json?from=synthetic-actor-42&to=synthetic-actor-60",
     ),
     ("type-ahead, 'Synthetic Actor 42'", "/search.json?q=Synthetic%20Actor%2042&limit=8"),
+    ("entity page, the hub", "/id/actor/synthetic-actor-0"),
+    ("entity page, a mid party", "/id/actor/synthetic-actor-42"),
 )
 
 
@@ -107,10 +109,15 @@ def main() -> None:
         action="store_true",
         help="the views of bench.generate's data (--store holds it; see SYNTHETIC_URLS)",
     )
+    parser.add_argument("--only", help="only the views whose URL contains this text")
     args = parser.parse_args()
     if args.synthetic and args.store is None:
         parser.error("--synthetic needs --store (a store holding bench.generate's data)")
-    urls = SYNTHETIC_URLS if args.synthetic else URLS
+    urls = tuple(
+        (what, path)
+        for what, path in (SYNTHETIC_URLS if args.synthetic else URLS)
+        if not args.only or args.only in path
+    )
     with tempfile.TemporaryDirectory(prefix="harmgraph-explorer-") as tmp:
         store = args.store or Path(tmp) / "store"
         if args.store is None:
