@@ -24,6 +24,7 @@ from graph.errors import InputError, NotFound
 from graph.examples import Example, get_example, load_examples, parse_example, to_markdown
 from graph.settings import PROJECT_ROOT
 from graph.store import Store
+from tests.backends import skip_on_virtuoso
 
 EXAMPLES = load_examples()
 Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -401,10 +402,18 @@ def test_example_parses_standalone(example: Example) -> None:
     prepareQuery(example.text, initNs={})
 
 
+#: Examples Virtuoso 7.2 does not answer within the 10 s query limit (docs/deploy.md).
+VIRTUOSO_SLOW = {
+    "08-incidents-lacking-primary-source": "BIND(EXISTS {…}) per incident takes over 10 s",
+}
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda ex: ex.slug)
 def test_example_answer(example: Example, bundled: Store, bundled_store: Store) -> None:
     # The answer comes from the backend under test, the independent counts from the
     # embedded store (the same data).
+    if example.slug in VIRTUOSO_SLOW:
+        skip_on_virtuoso(VIRTUOSO_SLOW[example.slug])
     CHECKS[example.slug](run(bundled, example.slug), bundled_store)
 
 
