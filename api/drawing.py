@@ -15,6 +15,7 @@ label from the data is never parsed as HTML.
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 import json
 from collections.abc import Callable, Mapping
@@ -69,6 +70,10 @@ ROLE_WORDS = {
     "oversight": "investigated or ruled on",
     "reported": "exposed, documented or litigated",
 }
+#: Incidents an edge lists in the page (the newest first); the rest are counted
+#: (``incidentCount``) and listed in the view's JSON and CSV downloads, so a page of
+#: hubs sharing thousands of incidents stays small.
+EDGE_INCIDENTS = 5
 #: How an oversight or reporting edge is drawn: neutral grey, dotted, thin (not a party).
 OUTSIDE_EDGE = {"color": "#8c9aa6", "dashes": [2, 6], "width": 1}
 
@@ -143,6 +148,8 @@ def drawing(
 
     ``network`` is the whole network (for the incidents behind co-incident edges);
     ``paths`` (node sequences) lay the view out left to right instead of in rings.
+    Each edge lists at most :data:`EDGE_INCIDENTS` incidents (newest first) with
+    ``incidentCount``, all it has; ``incidents`` describes the listed ones only.
     """
     g = view.graph
     # Louvain only when colours show communities: it is the dearest step of a large view.
@@ -268,4 +275,28 @@ def _edge(g: nx.Graph, network: nx.Graph, u: str, v: str, d: Mapping[str, Any]) 
     }
     if outside_only(d):
         style = {**OUTSIDE_EDGE, "outside": True}
-    return {"kind": kind, "title": title, **style, "incidents": incidents}
+    return {
+        "kind": kind,
+        "title": title,
+        **style,
+        "incidents": newest(network, incidents),
+        "incidentCount": len(incidents),
+    }
+
+
+def newest(network: nx.Graph, incidents: list[str], limit: int = EDGE_INCIDENTS) -> list[str]:
+    """The ``limit`` newest of ``incidents`` (by date, then IRI; undated last).
+
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from([("a", {"date": "2020"}), ("b", {"date": "2024"}), ("c", {})])
+    >>> newest(g, ["a", "b", "c"], 2)
+    ['b', 'a']
+    """
+    if len(incidents) <= 1:
+        return incidents
+    nodes = network.nodes
+
+    def key(i: str) -> tuple[str, str]:
+        return (str(nodes[i].get("date", "")) if i in nodes else "", i)
+
+    return heapq.nlargest(limit, incidents, key=key)

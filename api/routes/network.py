@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import networkx as nx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -63,9 +62,7 @@ def network_view(network: Network, state: ViewState, focus: str | None) -> views
         return views.neighbourhood(
             g, focus, hops=state.hops, filters=filters, max_nodes=state.max_nodes
         )
-    shown = nx.subgraph_view(g, filter_node=views.allowed(g, filters).__contains__)
-    members = [n for n in shown if shown.degree(n) > 0]
-    return views.cap(g, members, [], state.max_nodes)
+    return views.whole(g, filters, max_nodes=state.max_nodes)
 
 
 def _resolve_focus(network: Network, state: ViewState, settings: Settings) -> str | None:

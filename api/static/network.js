@@ -156,7 +156,8 @@
     var title = e.title && e.title.textContent ? e.title.textContent : "";
     panel.appendChild(el("h3", title, "detail-title"));
     if (e.incidents && e.incidents.length) {
-      panel.appendChild(el("h4", e.incidents.length === 1 ? "Incident" : e.incidents.length + " incidents"));
+      var total = e.incidentCount || e.incidents.length;
+      panel.appendChild(el("h4", total === 1 ? "Incident" : total + " incidents"));
       var ul = el("ul", "", "edge-incidents");
       e.incidents.forEach(function (iri) {
         var info = (data.incidents || {})[iri];
@@ -165,6 +166,13 @@
         }
       });
       panel.appendChild(ul);
+      if (total > e.incidents.length) {
+        // The page lists the newest few; the view's JSON download lists them all.
+        var rest = el("p", "The " + e.incidents.length + " newest shown; ", "edge-more");
+        rest.appendChild(link(window.location.pathname + ".json" + window.location.search,
+          "all " + total + " in the view's JSON", "edge-all"));
+        panel.appendChild(rest);
+      }
     }
   }
 

@@ -14,8 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
+from api.drawing import EDGE_INCIDENTS, drawing
 from api.main import create_app
-from graph.network_build import NetworkCache
+from graph.network import Filters, View, allowed, cap
+from graph.network_build import NetworkCache, build_network
 from graph.settings import Settings
 from graph.store import Store
 from tests.api.explore_data import (
@@ -385,3 +387,52 @@ def test_nav_links_to_the_explorer_and_carries_the_search_box(client: TestClient
         assert f'<a href="{target}"' in page
     assert 'id="site-search"' in page
     assert '<script src="/static/search.js" defer></script>' in page
+
+
+@pytest.mark.parametrize("max_nodes", ["300", "4"])
+def test_the_unfocused_view_is_the_filtered_network_capped(
+    client: TestClient, store: Store, max_nodes: str
+) -> None:
+    g = build_network(store).graph
+    shown = nx.subgraph_view(g, filter_node=allowed(g, Filters()).__contains__)
+    want = cap(g, [n for n in shown if shown.degree(n) > 0], [], int(max_nodes))
+    data = client.get("/network.json", params={"max": max_nodes}).json()
+    assert {n["id"] for n in data["nodes"]} == set(want.graph)
+    assert {frozenset((e["source"], e["target"])) for e in data["edges"]} == {
+        frozenset(e) for e in want.graph.edges
+    }
+    assert (data["capped"], data["total_nodes"]) == (want.capped, want.total_nodes)
+
+
+def test_an_edge_lists_its_newest_incidents_and_counts_them_all() -> None:
+    network = nx.Graph()
+    shared = [f"https://e.org/incident/{k}" for k in range(EDGE_INCIDENTS + 3)]
+    for k, iri in enumerate(shared):
+        network.add_node(iri, kind="incident", date=f"20{10 + k}-01-01", label=f"I{k}")
+    network.add_node("a", kind="actor", label="A")
+    network.add_node("b", kind="actor", label="B")
+    view_graph = nx.Graph()
+    view_graph.add_nodes_from(network.subgraph(["a", "b"]).nodes(data=True))
+    view_graph.add_edge("a", "b", kind="co-incident", incidents=tuple(shared), weight=len(shared))
+    data = drawing(View(view_graph, focus=("a",)), network, lambda iri: "/x")
+    (edge,) = data["edges"]
+    assert edge["incidentCount"] == len(shared)
+    assert edge["incidents"] == shared[::-1][:EDGE_INCIDENTS]
+    assert set(data["incidents"]) == set(edge["incidents"])
+
+
+def test_the_page_describes_only_the_incidents_its_edges_list(client: TestClient) -> None:
+    page = client.get("/network", params={"focus": "ice", "mode": "actors"}).text
+    island = re.search(
+        r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S
+    )
+    assert island is not None
+    drawing = json.loads(island.group(1))
+    full = client.get("/network.json", params={"focus": "ice", "mode": "actors"}).json()
+    counts = {frozenset((e["source"], e["target"])): len(e["incidents"]) for e in full["edges"]}
+    listed = set()
+    for e in drawing["edges"]:
+        assert e["incidentCount"] == counts[frozenset((e["from"], e["to"]))]
+        assert len(e["incidents"]) <= min(e["incidentCount"], EDGE_INCIDENTS)
+        listed.update(e["incidents"])
+    assert set(drawing["incidents"]) == listed
