@@ -5,7 +5,8 @@ TopAIThreats pages and attribution sentences, AIID snapshot folders with generat
 rows, upload bodies for ``POST /incidents`` and explorer query parameters. An
 exception that is not a :class:`~graph.errors.HarmgraphError`, a 5xx, or a
 traceback in a response fails the test. Runs are derandomised (the same examples
-each time) and bounded.
+each time) and bounded. The upload and explorer tests, which reach a store, run on
+each store backend (tests/backends.py), with one app per backend for the module.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from graph.importers.topaithreats import add_page
 from graph.importers.topaithreats_page import parse_page
 from graph.settings import PROJECT_ROOT
 from tests.api.stores import SYNTHETIC, TOKEN, app_for, curated_store
+from tests.backends import Shared
 
 FUZZ = settings(
     max_examples=60,
@@ -127,9 +129,10 @@ MEDIA = ["text/turtle", "application/n-triples", "application/ld+json", "applica
          "application/n-quads"]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def writer() -> TestClient:
-    return TestClient(app_for(curated_store()))
+@pytest.fixture
+def writer(backend: str, shared: Shared) -> TestClient:
+    """One writable app per backend for the module: fuzzed uploads accumulate in it."""
+    return shared.get("writer", lambda: TestClient(app_for(curated_store())))
 
 
 def _clean(body: str) -> None:
@@ -154,9 +157,10 @@ def test_upload_bodies_get_a_clear_answer(writer: TestClient, body: bytes, media
     _clean(response.text)
 
 
-@pytest.fixture(scope="module")
-def reader() -> TestClient:
-    return TestClient(app_for(curated_store()))
+@pytest.fixture
+def reader(backend: str, shared: Shared) -> TestClient:
+    """One app per backend over INC-26-0068, only read."""
+    return shared.get("reader", lambda: TestClient(app_for(curated_store())))
 
 
 PARAM = st.one_of(
