@@ -10,17 +10,22 @@ sources, and incoming links grouped by property. The HTML template and the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
+from api.party_view import Profile
 from graph import model
 from graph.citation import Citation, cite
 from graph.describe import Link
 from graph.model import HG, SCHEMA
+
+#: Incidents an entity page lists per role (the newest; the rest are paged).
+ROLE_PAGE = 50
 
 _LABELS = (DCTERMS.title, RDFS.label, SKOS.prefLabel)
 #: Properties whose IRI values are web pages or other datasets, shown as such.
@@ -103,6 +108,74 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list is: ``?{param}={value}&page={page}`` of ``total``.
+
+    >>> p = Pager("role", "developer", page=2, size=50, total=120)
+    >>> p.first, p.last, p.href("/id/actor/a", p.page + 1)
+    (51, 100, '/id/actor/a?role=developer&page=3#role-developer')
+    """
+
+    param: str
+    value: str
+    page: int
+    size: int
+    total: int
+
+    @classmethod
+    def of(cls, param: str, value: str, page: int, size: int, total: int) -> Pager:
+        """The pager of ``page``, moved back to the last page when past it.
+
+        >>> Pager.of("role", "harmed", 9, 10, 25).page
+        3
+        """
+        size = max(size, 1)
+        return cls(param, value, max(min(page, -(-total // size)), 1), size, total)
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first item (1-based)."""
+        return min((self.page - 1) * self.size + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        """The position of the page's last item."""
+        return min(self.page * self.size, self.total)
+
+    @property
+    def has_newer(self) -> bool:
+        """Whether a page comes before this one."""
+        return self.page > 1
+
+    @property
+    def has_older(self) -> bool:
+        """Whether a page comes after this one."""
+        return self.page * self.size < self.total
+
+    @property
+    def anchor(self) -> str:
+        """The id of the list on the page (a role, or a property's CURIE)."""
+        return f"{self.param}-{model.curie(self.value) if self.param == 'linked' else self.value}"
+
+    def href(self, path: str, page: int) -> str:
+        """The link to ``page`` of this list."""
+        query = urlencode({self.param: self.value, "page": page})
+        return f"{path}?{query}#{self.anchor}"
+
+
+def page_number(text: str | None) -> int:
+    """A ``page`` query parameter as a page number (1 when missing or not a number >= 1).
+
+    >>> page_number("3"), page_number("-1"), page_number("x"), page_number(None)
+    (3, 1, 1, 1)
+    """
+    try:
+        return max(int(text or 1), 1)
+    except ValueError:
+        return 1
+
+
+@dataclass(frozen=True)
 class IncomingGroup:
     """Resources linking here through one property (``count`` may exceed ``links``)."""
 
@@ -110,6 +183,7 @@ class IncomingGroup:
     label: str
     count: int
     links: tuple[Link, ...]
+    pager: Pager | None = None
 
 
 @dataclass(frozen=True)
@@ -155,8 +229,10 @@ def build(
     links: Sequence[Link],
     counts: Mapping[URIRef, int],
     term_labels: Mapping[str, str],
+    pagers: Mapping[URIRef, Pager] | None = None,
 ) -> ResourceView:
-    """The view of ``iri`` from its description, incoming links and their counts."""
+    """The view of ``iri`` from its description, incoming links and their counts
+    (``links`` may be one page of each property's: ``pagers`` says which)."""
     node = URIRef(iri)
     term_labels = {**REUSED_LABELS, **term_labels}
     types = tuple(
@@ -189,6 +265,7 @@ def build(
             label=term_labels.get(str(p), model.curie(str(p))),
             count=n,
             links=tuple(by_property.get(p, ())),
+            pager=(pagers or {}).get(p),
         )
         for p, n in sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
     )
@@ -205,6 +282,31 @@ def build(
         citation=cite(graph, iri) if is_incident else None,
         is_incident=is_incident,
     )
+
+
+def page_roles(
+    party: Profile, role: str | None, page: int, size: int = ROLE_PAGE
+) -> tuple[Profile, dict[str, Pager]]:
+    """``party`` with each role's incidents cut to one page (``page`` of ``role``, the
+    newest of the others), and each role's pager (with its full count).
+
+    >>> from api.party_view import RoleIncident
+    >>> item = RoleIncident("/i", "X-1", "T", "2020", "high", "alleged", ())
+    >>> cut, pagers = page_roles(
+    ...     Profile("actor", (("developer", "Developed", (item,) * 3),), (), "/n", "a", 3),
+    ...     "developer", 2, size=2)
+    >>> len(cut.roles[0][2]), pagers["developer"].total, pagers["developer"].first
+    (1, 3, 3)
+    """
+    pagers = {
+        name: Pager.of("role", name, page if name == role else 1, size, len(items))
+        for name, _, items in party.roles
+    }
+    roles = tuple(
+        (name, heading, items[pagers[name].first - 1 : pagers[name].last])
+        for name, heading, items in party.roles
+    )
+    return replace(party, roles=roles), pagers
 
 
 def _parts(graph: Graph, node: URIRef, term_labels: Mapping[str, str]) -> tuple[Part, ...]:

@@ -27,6 +27,34 @@ from graph.errors import NotFound
 from graph.store import Store
 from graph.terms import from_ox
 
+#: Incoming links a page lists per property (the newest; the rest are paged).
+INCOMING_PAGE = 20
+
+#: The newest resources linking to ``?iri`` through ``?p`` (a page of them: LIMIT and
+#: OFFSET are integers :func:`incoming_page` formats in, as SPARQL binds none). Labels,
+#: types and severities are then looked up for the page only (:data:`LINK_DETAILS`), so a
+#: hub linked from thousands of incidents costs one pass over its links.
+INCOMING_RANKED = (
+    queries.PROLOGUE
+    + """
+SELECT ?iri ?p ?s (MAX(?d) AS ?date) WHERE {
+  ?s ?p ?iri . FILTER(!isBlank(?s))
+  OPTIONAL { ?s dcterms:date ?d }
+} GROUP BY ?iri ?p ?s ORDER BY DESC(?date) ?s LIMIT {limit} OFFSET {offset}
+"""
+)
+#: The label, type and severity of one linking resource ``?s``.
+LINK_DETAILS = (
+    queries.PROLOGUE
+    + """
+SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) (SAMPLE(?sevLabel) AS ?severity) WHERE {
+  OPTIONAL { ?s dcterms:title|rdfs:label|skos:prefLabel ?l }
+  OPTIONAL { ?s a ?t }
+  OPTIONAL { ?s hg:severity/skos:prefLabel ?sevLabel }
+} GROUP BY ?s
+"""
+)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -90,7 +118,47 @@ def incoming(store: Store, iri: str) -> list[Link]:
     >>> incoming(Store.open("memory"), "http://e/a")
     []
     """
-    rows = store.select(queries.INCOMING, substitutions={"iri": _node(iri)})
+    return _links(store.select(queries.INCOMING, substitutions={"iri": _node(iri)}))
+
+
+def incoming_page(
+    store: Store, iri: str, predicate: str, *, limit: int = INCOMING_PAGE, offset: int = 0
+) -> list[Link]:
+    """Up to ``limit`` resources linking to ``iri`` through ``predicate``, newest first
+    (then by IRI), skipping the first ``offset``; :func:`incoming_counts` counts them all.
+
+    >>> with Store.open("memory") as store:
+    ...     store.update('INSERT DATA { <http://e/a> <http://e/p> <http://e/c> . '
+    ...                  '<http://e/b> <http://e/p> <http://e/c> }')
+    ...     [str(r.subject) for r in incoming_page(store, "http://e/c", "http://e/p", limit=1)]
+    ['http://e/a']
+    """
+    query = INCOMING_RANKED.replace("{limit}", str(max(int(limit), 0))).replace(
+        "{offset}", str(max(int(offset), 0))
+    )
+    links = []
+    for row in store.select(query, substitutions={"iri": _node(iri), "p": _node(predicate)}):
+        subject = row["s"]
+        details = next(iter(store.select(LINK_DETAILS, substitutions={"s": subject})), None)
+        label, kind, severity = (
+            _term(details[v]) if details is not None else None
+            for v in ("label", "type", "severity")
+        )
+        date = _term(row["date"])
+        links.append(
+            Link(
+                subject=URIRef(_value(subject)),
+                predicate=URIRef(predicate),
+                label=str(label) if label is not None else None,
+                type=kind if isinstance(kind, URIRef) else None,
+                date=date if isinstance(date, Literal) else None,
+                severity=str(severity) if severity is not None else None,
+            )
+        )
+    return links
+
+
+def _links(rows: ox.QuerySolutions) -> list[Link]:
     links = []
     for row in rows:
         label, kind, date, severity = (_term(row[v]) for v in ("label", "type", "date", "severity"))

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     #: Most nodes a network or path view draws; larger views are capped with a notice.
     max_view_nodes: int = 300
+    #: Incidents an entity page lists per role (the newest; the rest are paged).
+    entity_role_page: int = 50
+    #: Links to a resource its page lists per property (the newest; the rest are paged).
+    entity_links_page: int = 20
     #: Longest path the path finder looks for, in party-to-party steps.
     max_path_hops: int = 4
     #: Requests the server works on at once; more wait in line (api.limits).

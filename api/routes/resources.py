@@ -14,14 +14,16 @@ compare ``If-Match`` with — and answers ``If-None-Match`` with 304.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from rdflib import URIRef
 
 from api.conditional import etag, not_modified
 from api.deps import SettingsDep, StoreDep
 from api.party_view import profile
-from api.resource_view import build
+from api.resource_view import Pager, build, page_number, page_roles
 from api.templating import bases, local_href, render
 from api.view_formats import SERIALISERS, alternates, choose, split_suffix
 from graph import describe
@@ -59,18 +61,48 @@ def resource_response(request: Request, store: Store, settings: Settings, path: 
         body = graph.serialize(format=SERIALISERS[media], encoding="utf-8")
         return Response(body, media_type=media, headers=headers)
     terms = term_labels(settings)
-    view = build(
-        iri, graph, describe.incoming(store, iri), describe.incoming_counts(store, iri), terms
+    number = page_number(request.query_params.get("page"))
+    counts = describe.incoming_counts(store, iri)
+    links, pagers = incoming_pages(
+        store, iri, counts, request.query_params.get("linked"), number, settings.entity_links_page
     )
+    view = build(iri, graph, links, counts, terms, pagers)
     if media == "application/json":
         body = json.dumps(view.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
         return Response(body, media_type=media, headers=headers)
     party = profile(
         request.app.state.networks.get(store).graph, iri, lambda i: local_href(i, settings)
     )
-    page = render(request, "resource.html", {"view": view, "path": "/" + path, "party": party})
+    role_pagers: dict[str, Pager] = {}
+    if party is not None:
+        party, role_pagers = page_roles(
+            party, request.query_params.get("role"), number, settings.entity_role_page
+        )
+    context = {"view": view, "path": "/" + path, "party": party, "role_pagers": role_pagers}
+    page = render(request, "resource.html", context)
     page.headers.update(headers)
     return page
+
+
+def incoming_pages(
+    store: Store,
+    iri: str,
+    counts: Mapping[URIRef, int],
+    linked: str | None,
+    number: int,
+    size: int = describe.INCOMING_PAGE,
+) -> tuple[list[describe.Link], dict[URIRef, Pager]]:
+    """One page of each property's incoming links (``number`` of ``linked``, the first of
+    the others; ``size`` a page) and each property's pager."""
+    links: list[describe.Link] = []
+    pagers: dict[URIRef, Pager] = {}
+    for p, total in counts.items():
+        pager = Pager.of("linked", str(p), number if str(p) == linked else 1, size, total)
+        pagers[p] = pager
+        offset = (pager.page - 1) * size
+        if offset < total:
+            links += describe.incoming_page(store, iri, str(p), limit=size, offset=offset)
+    return links, pagers
 
 
 def term_labels(settings: Settings) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -15,6 +16,7 @@ from api.main import create_app
 from graph.settings import Settings
 from graph.store import Store
 from tests.api.conftest import Serve
+from tests.api.explore_data import explorer_store
 from tests.api.ld_store import INCIDENT, PALANTIR, loaded_store
 
 #: Every test here runs on each store backend (tests/backends.py).
@@ -179,3 +181,66 @@ def test_resource_over_uvicorn(serve: Serve, store: Store) -> None:
     problem = httpx.get(base + "/id/actor/nobody", headers={"Accept": "application/json"})
     assert problem.status_code == 404
     assert json.loads(problem.text)["status"] == 404
+
+
+ICE_PATH = "/id/actor/us-immigration-and-customs-enforcement"
+
+
+@pytest.fixture
+def paged() -> Iterator[TestClient]:
+    """The explorer's data (ICE deployed two incidents) with pages of one item."""
+    settings = Settings(store="memory", entity_role_page=1, entity_links_page=1)
+    with explorer_store() as fresh, TestClient(create_app(settings, fresh)) as c:
+        yield c
+
+
+def _role_rows(page: str, role: str) -> list[str]:
+    table = re.search(rf'<table class="role-incidents role-{role}">(.*?)</table>', page, re.S)
+    assert table is not None
+    return re.findall(r'<tr><td><a href="([^"]+)">', table.group(1))
+
+
+def test_entity_pages_list_one_page_of_each_role_with_its_full_count(paged: TestClient) -> None:
+    first = paged.get(ICE_PATH).text
+    assert '<div class="role-list" id="role-deployer">' in first
+    assert '<h3>Deployed <span class="count">(2)</span></h3>' in first
+    assert "Showing 1–1 of 2 incidents, newest first." in first
+    older = f'{ICE_PATH}?role=deployer&amp;page=2#role-deployer"'
+    assert (
+        f'rel="next" href="{older}' in first and 'rel="prev"' not in first.split("role-deployer")[2]
+    )
+    second = paged.get(ICE_PATH, params={"role": "deployer", "page": "2"}).text
+    assert "Showing 2–2 of 2 incidents, newest first." in second
+    assert f'rel="prev" href="{ICE_PATH}?role=deployer&amp;page=1#role-deployer"' in second
+    shown = _role_rows(first, "deployer") + _role_rows(second, "deployer")
+    assert len(shown) == 2 and set(shown) == {
+        "/id/incident/inc-26-0068",
+        "/id/incident/xss-test-1",
+    }
+
+
+def test_a_page_past_the_end_is_the_last_page(paged: TestClient) -> None:
+    page = paged.get(ICE_PATH, params={"role": "deployer", "page": "99"}).text
+    assert "Showing 2–2 of 2 incidents" in page
+    assert paged.get(ICE_PATH, params={"page": "nonsense"}).status_code == 200
+
+
+def test_incoming_links_are_paged_and_counted(paged: TestClient) -> None:
+    developer = HG + "developer"
+    pages = [
+        paged.get("/id/actor/palantir.json", params={"linked": developer, "page": n}).json()
+        for n in ("1", "2")
+    ]
+    assert [p["incoming"]["hg:developer"]["count"] for p in pages] == [2, 2]
+    listed = [r["iri"] for p in pages for r in p["incoming"]["hg:developer"]["resources"]]
+    assert listed == [INCIDENT, "https://w3id.org/harmgraph/id/system/palantir-immigrationos"]
+    html = paged.get("/id/actor/palantir").text
+    assert "Showing 1–1 of 2 links, newest first." in html
+    assert (
+        'href="/id/actor/palantir?linked=https%3A%2F%2Fw3id.org%2Fharmgraph%2Fontology%23developer&amp;page=2#linked-hg:developer"'
+        in html
+    )
+
+
+def test_entity_lists_are_limited_by_default() -> None:
+    assert (Settings().entity_role_page, Settings().entity_links_page) == (50, 20)
