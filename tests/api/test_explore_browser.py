@@ -14,6 +14,7 @@ module (tests/api/browser.py), since the tests only read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -137,6 +138,33 @@ def test_clicking_a_node_opens_its_details(open_app: Open, bundled_app: str) -> 
         "href", "/id/actor/us-immigration-and-customs-enforcement"
     )
     _shot(tab, "explorer-details")
+
+
+def test_clicking_an_edge_lists_its_newest_incidents(open_app: Open, bundled_app: str) -> None:
+    tab, base, watch = open_app(bundled_app)
+    tab.goto(f"{base}/network?focus=ice&mode=actors")
+    _drawn(tab)
+    edge = tab.evaluate(
+        """() => window.harmgraphNetwork.edges.get()
+            .sort((a, b) => b.incidentCount - a.incidentCount)[0]"""
+    )
+    tab.evaluate(
+        "(id) => window.harmgraphNetwork.network.emit('click', {nodes: [], edges: [id]})",
+        edge["id"],
+    )
+    details = tab.locator("#details")
+    count = edge["incidentCount"]
+    expect(details.locator("h4")).to_have_text("Incident" if count == 1 else f"{count} incidents")
+    expect(details.locator("ul.edge-incidents > li")).to_have_count(len(edge["incidents"]))
+    expect(details.locator("ul.edge-incidents a.incident-link").first).to_have_attribute(
+        "href", re.compile(r"^/id/incident/")
+    )
+    assert details.locator("ul.hop-sources a.external").count() > 0
+    if count > len(edge["incidents"]):
+        expect(details.locator("a.edge-all")).to_have_attribute(
+            "href", "/network.json?focus=ice&mode=actors"
+        )
+    _shot(tab, "explorer-edge-details")
 
 
 def test_filters_change_what_is_drawn(open_app: Open, bundled_app: str) -> None:
