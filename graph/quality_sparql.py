@@ -33,6 +33,7 @@ from graph.gate_sparql import report_graph
 from graph.model import HG
 from graph.remote import RemoteStore
 from graph.report import ValidationReport, ValidationResult
+from graph.shacl_merge import MergedQuery, merge_queries
 from graph.shacl_sparql import CompiledShapes, compile_shapes
 from graph.shacl_store import StoreDataset, store_dataset
 from graph.store import Store
@@ -116,31 +117,38 @@ def run_queries(
     workers: int | None = None,
 ) -> Iterator[tuple[int, list[Row]]]:
     """(index of the query, its rows) for every compiled query over ``dataset.graphs``,
-    as they are answered; ``progress`` after each."""
-    queries = [q.sparql for q in compiled.queries]
+    as they are answered; ``progress`` after each. Queries differing only in their focus
+    nodes run as one (:func:`graph.shacl_merge.merge_queries`)."""
+    merged = merge_queries(compiled.queries)
     count = workers if workers is not None else min(4, os.cpu_count() or 1)
-    for done, answer in enumerate(_answers(store, dataset.graphs, queries, count), 1):
-        yield answer
-        if progress is not None:
-            progress(total * done // len(queries), total)
+    done = 0
+    for answers in _answers(store, dataset.graphs, merged, count):
+        for answer in answers:
+            yield answer
+            done += 1
+            if progress is not None:
+                progress(total * done // len(compiled.queries), total)
+
+
+Task = tuple[tuple[int, ...], str, tuple[str, ...]]
 
 
 def _answers(
-    store: Store, graphs: tuple[str, ...], queries: list[str], workers: int
-) -> Iterator[tuple[int, list[Row]]]:
+    store: Store, graphs: tuple[str, ...], queries: list[MergedQuery], workers: int
+) -> Iterator[list[tuple[int, list[Row]]]]:
     # Slowest first (joins and MINUS over more patterns), so no worker is left with a
     # long query at the end.
-    order = sorted(range(len(queries)), key=lambda k: -len(queries[k]))
+    ordered = sorted(queries, key=lambda q: -len(q.sparql))
+    tasks: list[Task] = [(q.members, q.sparql, graphs) for q in ordered]
     # A daemonic process (the server's niced data-quality child) may not start processes;
     # it runs the queries itself, leaving the other cores to the requests.
     if store.location == "memory" or workers < 2 or multiprocessing.current_process().daemon:
-        for k in order:
-            yield k, _rows(store.ox, queries[k], graphs)
+        for task in tasks:
+            yield _answer(store.ox, task)
         return
     ctx = multiprocessing.get_context("spawn")  # never fork a process holding RocksDB
     pool: Pool = ctx.Pool(workers, initializer=_open, initargs=(store.location,))
     try:
-        tasks = [(k, queries[k], graphs) for k in order]
         yield from pool.imap_unordered(_run, tasks)
         pool.close()
     finally:
@@ -156,10 +164,24 @@ def _open(location: str) -> None:
     _WORKER_STORE = ox.Store.read_only(location)
 
 
-def _run(task: tuple[int, str, tuple[str, ...]]) -> tuple[int, list[Row]]:
-    k, sparql, graphs = task
+def _run(task: Task) -> list[tuple[int, list[Row]]]:
     assert _WORKER_STORE is not None  # noqa: S101 - set by the pool's initializer
-    return k, _rows(_WORKER_STORE, sparql, graphs)
+    return _answer(_WORKER_STORE, task)
+
+
+def _answer(store: ox.Store, task: Task) -> list[tuple[int, list[Row]]]:
+    """(index of the compiled query, its rows) for each member of one merged query."""
+    members, sparql, graphs = task
+    rows = _rows(store, sparql, graphs)
+    if len(members) == 1:
+        return [(members[0], rows)]
+    # A merged query's last column is the member's position (always bound).
+    split: list[list[Row]] = [[] for _ in members]
+    for row in rows:
+        member = row[-1]
+        assert isinstance(member, ox.Literal)  # noqa: S101 - BIND(n AS ?k)
+        split[int(member.value)].append(row[:-1])
+    return list(zip(members, split, strict=True))
 
 
 def _rows(store: ox.Store, sparql: str, graphs: tuple[str, ...]) -> list[Row]:

@@ -72,6 +72,10 @@ class ConstraintQuery:
         severity: The shape's severity.
         message: The shape's ``sh:message`` (the first, sorted), or a generic one.
         sparql: ``SELECT ?focus ?value``; ``?value`` is unbound for count constraints.
+        parts: For a whole store only: the query's WHERE as (before, focus, after), where
+            ``focus`` is the pattern of the target nodes and ``before``/``after`` do not
+            depend on the shape, so that queries differing only in their focus can be
+            run as one (:mod:`graph.shacl_merge`); None for the write gate's queries.
     """
 
     shape: Node
@@ -80,6 +84,7 @@ class ConstraintQuery:
     severity: Severity
     message: str
     sparql: str
+    parts: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -193,24 +198,30 @@ class _Compiler(Conditions):
         if min_count is not None and min_count > 0:
             component = SH.MinCountConstraintComponent
             if min_count == 1:
-                where = f"{focus} {self._lacks(f'?focus {p} ?x')}"
-                yield self._query(shape, path, component, where)
+                after = self._lacks(f"?focus {p} ?x")
+                yield self._query(
+                    shape, path, component, f"{focus} {after}", parts=("", focus, after)
+                )
             elif self.facts is not None:
                 # Foci with enough values, counted over the path alone, then removed.
                 enough = f"COUNT(DISTINCT ?value) >= {min_count}"
-                where = f"{focus} MINUS {{ {self._grouped(p, enough)} }}"
-                yield self._query(shape, path, component, where)
+                after = f"MINUS {{ {self._grouped(p, enough)} }}"
+                yield self._query(
+                    shape, path, component, f"{focus} {after}", parts=("", focus, after)
+                )
             else:
                 where = f"{distinct} OPTIONAL {{ ?focus {p} ?value }}"
                 having = f"COUNT(DISTINCT ?value) < {min_count}"
                 yield self._query(shape, path, component, where, having)
+        parts: tuple[str, str, str] | None
         max_count = integer(self.g.value(shape, SH.maxCount))
         if max_count is not None:
             having = f"COUNT(DISTINCT ?value) > {max_count}"
             if self.facts is not None:
                 # Counted over the path alone; only the few foci with too many are joined.
-                where = f"{{ {self._grouped(p, having)} }} {focus}"
-                yield self._query(shape, path, SH.MaxCountConstraintComponent, where)
+                before = f"{{ {self._grouped(p, having)} }}"
+                where, parts = f"{before} {focus}", (before, focus, "")
+                yield self._query(shape, path, SH.MaxCountConstraintComponent, where, parts=parts)
             else:
                 where = f"{distinct} ?focus {p} ?value ."
                 yield self._query(shape, path, SH.MaxCountConstraintComponent, where, having)
@@ -221,14 +232,15 @@ class _Compiler(Conditions):
         for param, component in VALUE_PARAMS.items():
             for rule in self.g.objects(shape, param):
                 cond = self.value(param, rule, "?value")
+                parts = None
                 if self.facts is not None:
                     # The path's failing values first, then their foci's targets: Oxigraph
                     # would otherwise join every focus first and filter afterwards.
                     failing = f"SELECT ?focus ?value WHERE {{ ?focus {p} ?value . {fails(cond)} }}"
-                    where = f"{{ {failing} }} {focus}"
+                    where, parts = f"{{ {failing} }} {focus}", (f"{{ {failing} }}", focus, "")
                 else:
                     where = f"{focus} ?focus {p} ?value . FILTER(!({expr(cond)}))"
-                yield self._query(shape, path, component, where)
+                yield self._query(shape, path, component, where, parts=parts)
         qualified = self.g.value(shape, SH.qualifiedValueShape)
         if qualified is not None:
             yield from self._qualified(shape, path, focus, qualified)
@@ -270,6 +282,7 @@ class _Compiler(Conditions):
         component: URIRef,
         where: str,
         having: str | None = None,
+        parts: tuple[str, str, str] | None = None,
     ) -> ConstraintQuery:
         if having is not None:
             sparql = f"SELECT ?focus WHERE {{ {where} }} GROUP BY ?focus HAVING ({having})"
@@ -279,7 +292,9 @@ class _Compiler(Conditions):
         # Parsed now, so that a compiler bug fails at start-up, not at a write.
         ox.Store().query(sparql)
         severity, message = self._severity(shape), self._message(shape, component)
-        return ConstraintQuery(shape, path, component, severity, message, sparql)
+        if self.facts is None:
+            parts = None
+        return ConstraintQuery(shape, path, component, severity, message, sparql, parts)
 
     def _severity(self, shape: Node) -> Severity:
         severity = self.g.value(shape, SH.severity)

@@ -1,0 +1,77 @@
+"""Merged full-store queries answer exactly what their members answer alone."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SH
+
+from graph.shacl_merge import MEMBER, merge_queries
+from graph.shacl_sparql import ConstraintQuery, compile_shapes
+from graph.shacl_store import store_dataset
+from graph.store import Store
+from graph.validation import get_validator
+from tests.graph.test_quality_sparql import _every_shape_broken, _load, _with_vocab
+
+
+def _solutions(store: Store, sparql: str, graphs: tuple[str, ...]) -> list[ox.QuerySolution]:
+    found = store.ox.query(sparql, default_graph=[ox.NamedNode(g) for g in graphs])
+    assert isinstance(found, ox.QuerySolutions)
+    return list(found)
+
+
+def _row(solution: ox.QuerySolution, *, merged: bool = False) -> tuple[object, ...]:
+    """Focus and value (a merged query's last column, the member, left out)."""
+    row = tuple(solution)
+    return row[:-1] if merged else row
+
+
+def test_every_merged_query_gives_each_members_own_rows() -> None:
+    store = _with_vocab(Store.open("memory"))
+    _load(store, _every_shape_broken(), "broken")
+    validator = get_validator()
+    dataset = store_dataset(store, validator)
+    assert dataset is not None
+    queries = compile_shapes(validator.shapes, dataset.facts).queries
+    merged = merge_queries(queries)
+    assert sorted(k for m in merged for k in m.members) == list(range(len(queries)))
+    several = [m for m in merged if len(m.members) > 1]
+    labels = {(queries[k].path, queries[k].component) for m in several for k in m.members}
+    assert (RDFS.label, SH.NodeKindConstraintComponent) in labels  # 4 classes, one scan
+    nonempty = 0
+    for m in several:
+        rows: dict[int, list[tuple[object, ...]]] = {k: [] for k in m.members}
+        for solution in _solutions(store, m.sparql, dataset.graphs):
+            member = solution[MEMBER]
+            assert isinstance(member, ox.Literal)
+            rows[m.members[int(member.value)]].append(_row(solution, merged=True))
+        for k in m.members:
+            alone = [_row(s) for s in _solutions(store, queries[k].sparql, dataset.graphs)]
+            assert sorted(map(str, rows[k])) == sorted(map(str, alone))
+            nonempty += bool(alone)
+    assert nonempty >= 10  # the broken data makes the members find something
+
+
+def _query(focus: str) -> ConstraintQuery:
+    after = "MINUS { ?focus <urn:p> ?x }"
+    sparql = f"SELECT DISTINCT ?focus WHERE {{ {focus} {after} }}"
+    return ConstraintQuery(
+        URIRef("urn:s"),
+        None,
+        SH.MinCountConstraintComponent,
+        "Info",
+        "m",
+        sparql,
+        ("", focus, after),
+    )
+
+
+def test_foci_with_variables_of_their_own_and_gate_queries_run_alone() -> None:
+    classes = "{ ?focus a ?c . VALUES ?c { <urn:A> <urn:B> } }"
+    gate = ConstraintQuery(
+        URIRef("urn:s"), None, SH.MinCountConstraintComponent, "Info", "m", "SELECT * {}"
+    )
+    queries = [_query(classes), _query("{ ?focus a <urn:C> . }"), gate]
+    assert [m.members for m in merge_queries(queries)] == [(0,), (2,), (1,)]
+    both = merge_queries([_query("{ ?focus a <urn:C> . }"), _query("{ ?focus a <urn:D> . }")])
+    assert [m.members for m in both] == [(0, 1)]
