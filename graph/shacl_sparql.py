@@ -257,12 +257,19 @@ class _Compiler(Conditions):
         component = SH.QualifiedMinCountConstraintComponent
         if low == 1:
             cond = self.conforms(qualified, "?x")
-            found = positive(cond) if self.facts is not None else None
-            if found is not None:
-                where = f"{focus} MINUS {{ ?focus {p} ?x . {found} }}"
-            else:
+            if self.facts is None:
                 where = f"{focus} FILTER NOT EXISTS {{ ?focus {p} ?x FILTER({expr(cond)}) }}"
-            yield self._query(shape, path, component, where)
+                yield self._query(shape, path, component, where)
+            else:
+                # MINUS, evaluated once per query, rather than NOT EXISTS once per focus
+                # (1.3 vs 0.3 s at 100k); ?focus is the only variable both sides bind.
+                found = positive(cond)
+                if found is not None:
+                    after = f"MINUS {{ ?focus {p} ?x . {found} }}"
+                else:
+                    after = f"MINUS {{ ?focus {p} ?x FILTER({expr(cond)}) }}"
+                parts = ("", focus, after)
+                yield self._query(shape, path, component, f"{focus} {after}", parts=parts)
         elif low is not None and low > 1:
             test = expr(self.conforms(qualified, "?value"))
             where = f"{distinct} OPTIONAL {{ ?focus {p} ?value FILTER({test}) }}"
