@@ -72,6 +72,9 @@ def bundled(backend: str, shared: Shared, request: pytest.FixtureRequest) -> str
         if backend == "embedded":
             embedded: Store = request.getfixturevalue("bundled_store")
             return embedded
+        if backend == "virtuoso":
+            virtuoso = request.getfixturevalue("bundled_virtuoso")
+            return shared.cleanup.enter_context(Store.open(virtuoso.url, virtuoso.settings()))
         url: str = request.getfixturevalue("bundled_server_url")
         remote = Store.open(url, Settings(store=url, store_union_default_graph=True))
         return shared.cleanup.enter_context(remote)

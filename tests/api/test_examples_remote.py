@@ -36,7 +36,8 @@ from api.sparql.remote import RemoteExecutor
 from graph.examples import EXAMPLES_DIR, get_example, load_examples
 from graph.settings import Settings
 from graph.store import Store
-from tests.backends import Shared
+from tests.backends import Shared, skip_on_virtuoso
+from tests.graph.test_examples import VIRTUOSO_SLOW
 
 EXAMPLES = [ex.slug for ex in load_examples()]
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -81,7 +82,7 @@ class Server:
 #: Every test here runs on each store backend (tests/backends.py).
 pytestmark = pytest.mark.usefixtures("backend")
 #: Who answers the endpoint's queries on each backend.
-EXECUTORS = {"embedded": ProcessExecutor, "oxigraph": RemoteExecutor}
+EXECUTORS = {"embedded": ProcessExecutor, "oxigraph": RemoteExecutor, "virtuoso": RemoteExecutor}
 
 
 @pytest.fixture
@@ -91,6 +92,8 @@ def server(backend: str, shared: Shared, request: pytest.FixtureRequest) -> Serv
     def start() -> Server:
         if backend == "embedded":
             settings = Settings(store=str(request.getfixturevalue("bundled_store_path")))
+        elif backend == "virtuoso":
+            settings = request.getfixturevalue("bundled_virtuoso").settings()
         else:
             url = request.getfixturevalue("bundled_server_url")
             settings = Settings(store=url, store_union_default_graph=True)
@@ -149,6 +152,8 @@ def _from_json(result: dict[str, Any]) -> Counter[tuple[tuple[str, Cell], ...]]:
 
 @pytest.mark.parametrize("slug", EXAMPLES)
 def test_example_through_sparqlwrapper_gives_the_in_process_rows(server: Server, slug: str) -> None:
+    if slug in VIRTUOSO_SLOW:
+        skip_on_virtuoso(VIRTUOSO_SLOW[slug])
     example = get_example(slug)
     client = SPARQLWrapper(server.url + "/sparql")
     client.setQuery(example.text)
