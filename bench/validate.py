@@ -5,6 +5,7 @@ Run as tasks in their own processes (peak RSS is then theirs), each printing one
     python -m bench.validate writes --store DIR --extra DIR   # one import_graph per file
     python -m bench.validate store --store DIR --out FILE     # graph.quality.validate_store
     python -m bench.validate pyshacl --store DIR --out FILE   # pyshacl.validate, whole graph
+    python -m bench.validate queries --store DIR              # CPU per compiled query
 
 ``writes`` times :func:`graph.ingest.import_graph` of one new incident at a time (parsed
 beforehand; the first write, which builds the validator, is not counted). The two full-store
@@ -12,6 +13,8 @@ tasks write their results as sorted ``[focus, path, severity]`` triples to ``--o
 caller can check that they are identical. ``store`` also prints the peak memory of its
 largest worker process (``workers_peak_mb``; the caller measures the main process): an
 upper bound, as Linux counts the parent's memory at the fork into a child's peak.
+``queries`` runs the (merged) compiled queries of ``store`` one after another in this
+process and prints the CPU time of each, largest first (``--count`` of them), and the total.
 """
 
 from __future__ import annotations
@@ -119,17 +122,54 @@ def plain_pyshacl(store_dir: Path) -> tuple[float, list[Result]]:
     return seconds, sorted(results)
 
 
+def query_cpu(store_dir: Path) -> dict[str, object]:
+    """CPU seconds of each query ``graph.quality.validate_store`` runs on the store."""
+    from graph.report import short
+    from graph.shacl_merge import merge_queries
+    from graph.shacl_sparql import compile_shapes
+    from graph.shacl_store import store_dataset
+
+    store, validator = _read_only(store_dir), get_validator()
+    dataset = store_dataset(store, validator)
+    if dataset is None:
+        raise SystemExit("the compiled queries do not apply to this store")
+    compiled = compile_shapes(validator.shapes, dataset.facts)
+    graphs: list[pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.DefaultGraph]
+    graphs = [pyoxigraph.NamedNode(g) for g in dataset.graphs]
+    cpu = []
+    for merged in merge_queries(compiled.queries):
+        start = time.process_time()
+        solutions = store.ox.query(merged.sparql, default_graph=graphs)
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)  # noqa: S101 - SELECTs
+        rows = len(list(solutions))
+        names = [compiled.queries[k] for k in merged.members]
+        label = ", ".join(f"{short(q.shape)} {short(q.component)}" for q in names)
+        cpu.append((time.process_time() - start, rows, label))
+    cpu.sort(reverse=True)
+    return {
+        "queries": len(compiled.queries),
+        "run": len(cpu),
+        "cpu_s": round(sum(c[0] for c in cpu), 3),
+        "largest": [[round(c, 3), rows, label] for c, rows, label in cpu],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """The task command line (see the module docstring)."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("task", choices=("writes", "store", "pyshacl"))
+    parser.add_argument("task", choices=("writes", "store", "pyshacl", "queries"))
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--extra", type=Path)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--count", type=int, help="writes (the first is a warm-up)")
+    parser.add_argument("--count", type=int, help="writes (the first is a warm-up); queries shown")
     args = parser.parse_args(argv)
     if args.task == "writes":
         print(json.dumps(single_writes(args.store, args.extra, args.count)))
+        return 0
+    if args.task == "queries":
+        profile = query_cpu(args.store)
+        profile["largest"] = profile["largest"][: args.count or 10]  # type: ignore[index]
+        print(json.dumps(profile))
         return 0
     seconds, results = (harmgraph_store if args.task == "store" else plain_pyshacl)(args.store)
     args.out.write_text(json.dumps(results))
