@@ -35,6 +35,33 @@ BACKENDS = [
     b.strip() for b in os.environ.get("HARMGRAPH_TEST_BACKENDS", "embedded,oxigraph").split(",")
 ]
 OXIGRAPH = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
+#: The modules that run on Virtuoso when it is among :data:`BACKENDS`: the store, the
+#: import, export and dump paths, the SPARQL endpoint and the write API, about a minute and
+#: a half. ``HARMGRAPH_TEST_VIRTUOSO=all`` runs every backend module on it (about five
+#: minutes more: Virtuoso answers each update several times slower than Oxigraph).
+VIRTUOSO_MODULES = frozenset(
+    {
+        "tests/graph/test_store.py",
+        "tests/graph/test_io.py",
+        "tests/graph/test_ingest.py",
+        "tests/graph/test_versions.py",
+        "tests/graph/test_describe.py",
+        "tests/api/test_sparql.py",
+        "tests/api/test_incidents.py",
+        "tests/api/test_dumps.py",
+        "tests/api/test_resources.py",
+        "tests/api/test_etags.py",
+    }
+)
+
+
+def backends_for(module: Path) -> list[str]:
+    """The configured backends a test module runs on (Virtuoso: :data:`VIRTUOSO_MODULES`)."""
+    if os.environ.get("HARMGRAPH_TEST_VIRTUOSO") == "all":
+        return BACKENDS
+    relative = module.resolve().relative_to(Path(__file__).resolve().parent.parent).as_posix()
+    return [b for b in BACKENDS if b != "virtuoso" or relative in VIRTUOSO_MODULES]
+
 
 _active: dict[str, str] = {"backend": "embedded", "url": ""}
 T = TypeVar("T")

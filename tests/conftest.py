@@ -27,13 +27,13 @@ from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import graph_name, to_quads
 from tests.backends import (
-    BACKENDS,
     SERVERS,
     VIRTUOSO_MISSING,
     OxigraphServer,
     Shared,
     VirtuosoServer,
     activate,
+    backends_for,
 )
 
 DATA = PROJECT_ROOT / "data"
@@ -186,7 +186,8 @@ def shared() -> Iterator[Shared]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses ``backend`` once per configured backend."""
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+        kinds = backends_for(Path(str(metafunc.module.__file__)))
+        metafunc.parametrize("backend", kinds, indirect=True)
 
 
 @pytest.fixture
