@@ -38,7 +38,7 @@ from graph.shacl_sparql import CompiledShapes, compile_shapes
 from graph.shacl_store import StoreDataset, store_dataset
 from graph.store import Store
 from graph.terms import from_ox, to_ox
-from graph.validation import MAX_DEPTH, Validator
+from graph.validation import Validator, walk_to_incident
 
 __all__ = ["IncidentIndex", "LazyReport", "compiled_report", "run_queries"]
 
@@ -243,24 +243,4 @@ class IncidentIndex:
         return found
 
     def _find(self, focus: Node) -> URIRef | None:
-        if self._is_incident(focus):
-            return focus if isinstance(focus, URIRef) else None
-        seen = {focus}
-        frontier = [focus]
-        for _ in range(MAX_DEPTH):
-            found: set[Node] = set()
-            upstream = []
-            for node in frontier:
-                for subject in self._subjects(node):
-                    if subject in seen:
-                        continue
-                    seen.add(subject)
-                    if self._is_incident(subject):
-                        found.add(subject)
-                    else:
-                        upstream.append(subject)
-            if found:
-                only = found.pop() if len(found) == 1 else None
-                return only if isinstance(only, URIRef) else None
-            frontier = upstream
-        return None
+        return walk_to_incident(focus, self._subjects, self._is_incident)

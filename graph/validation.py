@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -217,7 +217,22 @@ def incident_of(graph: Graph, focus: Node) -> URIRef | None:
     >>> incident_of(g, event) == inc
     True
     """
-    if _is_incident(graph, focus):
+    return walk_to_incident(
+        focus, lambda node: graph.subjects(None, node), lambda node: _is_incident(graph, node)
+    )
+
+
+def walk_to_incident(
+    focus: Node,
+    subjects: Callable[[Node], Iterable[Node]],
+    is_incident: Callable[[Node], bool],
+) -> URIRef | None:
+    """:func:`incident_of` over any data: ``subjects(node)`` gives what refers to ``node``.
+
+    >>> walk_to_incident(URIRef("urn:x"), lambda node: [], lambda node: False) is None
+    True
+    """
+    if is_incident(focus):
         return focus if isinstance(focus, URIRef) else None
     seen = {focus}
     frontier = [focus]
@@ -225,11 +240,11 @@ def incident_of(graph: Graph, focus: Node) -> URIRef | None:
         found: set[Node] = set()
         upstream = []
         for node in frontier:
-            for subject in graph.subjects(None, node):
+            for subject in subjects(node):
                 if subject in seen:
                     continue
                 seen.add(subject)
-                if _is_incident(graph, subject):
+                if is_incident(subject):
                     found.add(subject)
                 else:
                     upstream.append(subject)
