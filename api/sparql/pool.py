@@ -8,7 +8,10 @@ serving. A read-only opener sees the store as it was when opened, so writes
 bump a generation number and each worker reopens the store before its next job
 when its generation is stale; writes and reads never overlap (a reader-writer
 lock), because pyoxigraph leaves reading during another process's write
-undefined.
+undefined. A worker also reopens when the store's table files changed: the
+writer's RocksDB compacts in the background (after a bulk load, for minutes),
+and a view opened before that keeps reading the uncompacted files, about twice
+as slowly at 100k incidents (docs/performance.md).
 
 The in-memory store cannot be shared with another process: its queries run in
 threads, and a query past the limit answers 503 but keeps its thread busy until
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -118,23 +122,42 @@ async def _readable(conn: Connection, timeout: float) -> bool:
 READ_ATTEMPTS = 5
 #: Seconds before the first retry; doubled for each further one (0.3 s in all).
 RETRY_BACKOFF = 0.02
+#: Seconds between a worker's looks at which table files the store has (a listing: 70 us).
+FILES_CHECK_INTERVAL = 1.0
+
+
+def table_files(path: str) -> frozenset[str]:
+    """The names of a store directory's RocksDB table files; compaction replaces them.
+
+    >>> table_files("/nonexistent")
+    frozenset()
+    """
+    try:
+        return frozenset(name for name in os.listdir(path) if name.endswith(".sst"))
+    except OSError:
+        return frozenset()
 
 
 def _worker_main(conn: Connection, path: str) -> None:
     """A worker process: answer (generation, job) messages until the pipe closes."""
     store: ox.Store | None = None
-    opened = -1
+    opened, files, checked = -1, frozenset[str](), time.monotonic()
     while True:
         try:
             generation, job = conn.recv()
         except (EOFError, KeyboardInterrupt):
             return
+        if store is not None and time.monotonic() - checked >= FILES_CHECK_INTERVAL:
+            checked = time.monotonic()
+            if table_files(path) != files:
+                store = None  # compacted since we opened: read the new files
         reply: tuple[str, Any] = ("crash", "no attempt was made")
         for attempt in range(READ_ATTEMPTS):
             if attempt:
                 time.sleep(RETRY_BACKOFF * 2 ** (attempt - 1))  # let a compaction finish
             try:
                 if store is None or generation != opened:
+                    files, checked = table_files(path), time.monotonic()
                     store, opened = _open_read_only(path), generation
                 reply = ("ok", run_query(store, job))
             except StoreError as err:

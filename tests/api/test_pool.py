@@ -8,12 +8,15 @@ runs the queries, api/sparql/remote.py, covered by tests/api/test_sparql.py).
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from api.sparql import pool
 from api.sparql.execute import QueryJob
 from api.sparql.pool import ProcessExecutor
 from graph.errors import QueryTimeout
@@ -68,3 +71,49 @@ def test_a_query_past_the_limit_is_stopped(executor: ProcessExecutor) -> None:
     with pytest.raises(QueryTimeout):
         asyncio.run(executor.run_async(QueryJob(SLOW, CSV)))
     assert asyncio.run(executor.run_async(_count())).body == b"n\r\n60\r\n"
+
+
+def test_a_worker_reopens_after_the_store_was_compacted(
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compaction (no write, so no new generation) replaces the table files: the worker's
+    next job opens a fresh view instead of reading the old files for good."""
+    monkeypatch.setattr(pool, "FILES_CHECK_INTERVAL", 0.0)
+    opened: list[str] = []
+    real_open = pool._open_read_only
+
+    def counting_open(path: str) -> ox.Store:
+        opened.append(path)
+        return real_open(path)
+
+    monkeypatch.setattr(pool, "_open_read_only", counting_open)
+    ours, theirs = multiprocessing.Pipe()
+    worker = threading.Thread(target=pool._worker_main, args=(theirs, str(store_dir)))
+    worker.start()
+    try:
+
+        def ask() -> object:
+            ours.send((0, _count()))
+            status, answer = ours.recv()
+            assert status == "ok"
+            return answer.body
+
+        first = ask()
+        assert ask() == first
+        assert len(opened) == 1  # same files, same generation: the view is kept
+        before = pool.table_files(str(store_dir))
+        writer = ox.Store(str(store_dir))
+        for k in range(60, 120):  # a second table file, then compaction merges them
+            writer.add(
+                ox.Quad(ox.NamedNode(f"http://e/{k}"), ox.NamedNode("http://e/q"), ox.Literal(k))
+            )
+        writer.flush()
+        writer.optimize()
+        del writer
+        assert pool.table_files(str(store_dir)) != before
+        assert ask() == first  # the count of http://e/p is unchanged
+        assert len(opened) == 2
+    finally:
+        ours.close()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
