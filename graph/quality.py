@@ -3,9 +3,10 @@
 :func:`validate_store` checks the whole store against the shapes, as pyshacl over the
 union of its data graphs and the vocabularies would, and says which incident each
 result belongs to. It runs the shapes compiled to SPARQL over the store itself
-(:mod:`graph.quality_sparql`); where that cannot give pyshacl's results (a remote
-store, vocabularies missing from the store, a shape the compiler leaves to pyshacl) it
-runs pyshacl on every incident with what it references, in batches.
+(:mod:`graph.quality_sparql`), also when the store lacks the vocabularies (the queries
+supply them); where that cannot give pyshacl's results (a remote store, a vocabulary
+graph with triples a query could read, a shape the compiler leaves to pyshacl) it runs
+pyshacl on every incident with what it references, in batches.
 
 :func:`quality_summary` turns a report into the completeness overview curators read:
 counts per shape and severity (with the shape's message), per source dataset

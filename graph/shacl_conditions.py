@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -26,6 +26,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from graph.report import short
+from graph.shacl_facts import Facts
 from graph.terms import to_ox
 
 __all__ = [
@@ -103,22 +104,6 @@ _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 #: A SHACL instance of a class, without inference: ``rdf:type/rdfs:subClassOf*``.
 INSTANCE_OF = f"{_TYPE}/{_SUBCLASS}*"
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What compiling for one whole dataset may rely on (that dataset is not changed).
-
-    Attributes:
-        subclasses: Per class, every class whose instances are its instances (itself
-            included): the dataset's ``rdfs:subClassOf*``. ``sh:class`` and
-            ``sh:targetClass`` then read ``rdf:type`` with these classes, no path.
-        ill_typed: Per datatype, the dataset's literals of that datatype that pyshacl
-            holds ill-typed; ``sh:datatype`` refuses them.
-    """
-
-    subclasses: Mapping[Node, frozenset[Node]] = field(default_factory=dict)
-    ill_typed: Mapping[Node, frozenset[Literal]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -251,10 +236,13 @@ class Conditions:
         if self.facts is None:
             return f"{v} {INSTANCE_OF} {term(cls)}"
         classes = sorted(self.facts.subclasses.get(cls, frozenset({cls})), key=str)
-        if len(classes) == 1:
-            return f"{v} {_TYPE} {term(classes[0])} ."
-        t = self.fresh()
-        return f"{v} {_TYPE} {t} . VALUES {t} {{ {' '.join(term(c) for c in classes)} }}"
+        t = self.fresh() if len(classes) > 1 else ""
+        return self.facts.instances(v, [term(c) for c in classes], t)
+
+    def triple(self, s: str, p: str, o: str) -> str:
+        """A pattern: the triple ``s p o`` (SPARQL text) is in the data
+        (:meth:`Facts.triple` over a whole store)."""
+        return f"{s} {p} {o}" if self.facts is None else self.facts.triple(s, p, o)
 
     def check(self, shape: Node, *, nested: bool) -> None:
         for p in set(self.g.predicates(shape)):
@@ -347,24 +335,27 @@ class Conditions:
         if low is not None and low > 1:
             raise Unsupported(f"{short(prop)}: nested sh:minCount above 1")
         if low == 1:
-            yield Cond("exists", f"{v} {p} {self.fresh()}")
+            yield Cond("exists", self.triple(v, p, self.fresh()))
         high = integer(self.g.value(prop, SH.maxCount))
         if high is not None and high > 1:
             raise Unsupported(f"{short(prop)}: nested sh:maxCount above 1")
         if high == 0:
-            yield Cond("not", parts=(Cond("exists", f"{v} {p} {self.fresh()}"),))
+            yield Cond("not", parts=(Cond("exists", self.triple(v, p, self.fresh())),))
         elif high == 1:
             x = self.fresh()
-            two = Cond("exists", f"{v} {p} {x}, {x}b", (_expr(f"!sameTerm({x}, {x}b)"),))
+            pair = f"{v} {p} {x}, {x}b"
+            if self.facts is not None and p in self.facts.extra:
+                pair = f"{self.triple(v, p, x)} . {self.triple(v, p, f'{x}b')}"
+            two = Cond("exists", pair, (_expr(f"!sameTerm({x}, {x}b)"),))
             yield Cond("not", parts=(two,))
         has_value = self.g.value(prop, SH.hasValue)
         if has_value is not None:
-            yield Cond("exists", f"{v} {p} {term(has_value)}")
+            yield Cond("exists", self.triple(v, p, term(has_value)))
         for param in VALUE_PARAMS:
             for rule in self.g.objects(prop, param):
                 x = self.fresh()
                 bad = Cond("not", parts=(self.value(param, rule, x),))
-                yield Cond("not", parts=(Cond("exists", f"{v} {p} {x}", (bad,)),))
+                yield Cond("not", parts=(Cond("exists", self.triple(v, p, x), (bad,)),))
 
     def list_(self, head: Node) -> list[Node]:
         if head != RDF.nil and (head, RDF.first, None) not in self.g:

@@ -3,18 +3,21 @@
 Full-store validation checks the store's data graphs (every named graph but provenance
 and vocabularies) together with the validator's vocabularies, as pyshacl over their
 union would. Its queries run over the read-only store itself, with the data graphs and
-the store's vocabulary graph as the default graph: :func:`store_dataset` says whether
-that gives pyshacl's results exactly — every triple of the validator's vocabularies is in
-those graphs, and what else the vocabulary graph holds (the ontology, the shapes) is
-never read by a query (no focus node or value has a triple there) — and gathers the
-:class:`~graph.shacl_conditions.Facts` the compiler relies on: the subclasses of every
-class the shapes name (from the data and the vocabularies, not the ontology), and the
-literals pyshacl holds ill-typed among the values the shapes check with ``sh:datatype``.
+the store's vocabulary graph (if any) as the default graph: :func:`store_dataset` says
+whether that gives pyshacl's results exactly — what the vocabulary graph holds beyond the
+validator's vocabularies (the ontology, the shapes) is never read by a query (no focus
+node or value has a triple there) — and gathers the :class:`~graph.shacl_facts.Facts`
+the compiler relies on: the vocabulary triples those graphs lack (all of them in a store
+filled only by ``harmgraph import``), which the queries then supply themselves; the
+subclasses of every class the shapes name (from the data and the vocabularies, not the
+ontology); and the literals pyshacl holds ill-typed among the values the shapes check
+with ``sh:datatype``.
 
 >>> from graph.store import Store
 >>> from graph.validation import get_validator
->>> store_dataset(Store.open("memory"), get_validator()) is None  # no vocabularies in it
-True
+>>> dataset = store_dataset(Store.open("memory"), get_validator())
+>>> sum(map(len, dataset.facts.extra.values()))  # an empty store lacks every vocabulary triple
+1415
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from rdflib.term import Node
 
 from graph.gate_sparql import well_typed
 from graph.model import META_GRAPH, VOCAB_GRAPH
-from graph.shacl_conditions import Facts
+from graph.shacl_facts import Facts
 from graph.store import Store
 from graph.terms import from_ox, to_ox
 from graph.validation import Validator
@@ -66,14 +69,17 @@ def store_dataset(store: Store, validator: Validator) -> StoreDataset | None:
     vocab = validator.vocab
     if any(isinstance(t, BNode) for triple in vocab for t in triple):
         return None  # a blank node of the vocabularies is never the store's
-    if not _holds_all(store, graphs, vocab):
-        return None
     shapes = validator.shapes
     if str(VOCAB_GRAPH) in names and _extra_is_read(store, graphs, vocab, shapes):
         return None
+    lacking = _lacking(store, graphs, vocab)
+    extra: dict[str, list[tuple[str, str]]] = {}
+    for s, p, o in lacking:
+        extra.setdefault(str(to_ox(p)), []).append((str(to_ox(s)), str(to_ox(o))))
     facts = Facts(
         subclasses=_subclasses(store, data, vocab, _classes(shapes)),
-        ill_typed=_ill_typed(store, graphs, shapes),
+        ill_typed=_ill_typed(store, graphs, shapes, lacking),
+        extra={p: tuple(sorted(pairs)) for p, pairs in sorted(extra.items())},
     )
     return StoreDataset(graphs, data, facts)
 
@@ -87,14 +93,14 @@ def _chunks(items: list[str]) -> Iterator[str]:
         yield " ".join(items[start : start + _CHUNK])
 
 
-def _holds_all(store: Store, graphs: tuple[str, ...], vocab: Graph) -> bool:
-    """Whether every triple of ``vocab`` is in ``graphs``."""
-    rows = sorted({f"({to_ox(s)} {to_ox(p)} {to_ox(o)})" for s, p, o in vocab})
-    found = 0
-    for chunk in _chunks(rows):
+def _lacking(store: Store, graphs: tuple[str, ...], vocab: Graph) -> set[tuple[Node, Node, Node]]:
+    """The triples of ``vocab`` that are not in ``graphs``."""
+    rows = {f"({to_ox(s)} {to_ox(p)} {to_ox(o)})": (s, p, o) for s, p, o in vocab}
+    for chunk in _chunks(sorted(rows)):
         sparql = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {chunk} }} ?s ?p ?o }}"
-        found += sum(1 for _ in _select(store, sparql, graphs))
-    return found == len(rows)
+        for row in _select(store, sparql, graphs):
+            rows.pop(f"({row['s']} {row['p']} {row['o']})", None)
+    return set(rows.values())
 
 
 def _extra_is_read(store: Store, graphs: tuple[str, ...], vocab: Graph, shapes: Graph) -> bool:
@@ -166,9 +172,10 @@ def _subclasses(
 
 
 def _ill_typed(
-    store: Store, graphs: tuple[str, ...], shapes: Graph
+    store: Store, graphs: tuple[str, ...], shapes: Graph, lacking: set[tuple[Node, Node, Node]]
 ) -> dict[Node, frozenset[Literal]]:
-    """Literals pyshacl holds ill-typed among the values of paths checked by ``sh:datatype``."""
+    """Literals pyshacl holds ill-typed among the values of paths checked by ``sh:datatype``
+    (in ``graphs`` or ``lacking``, the triples the queries supply)."""
     datatypes = {d for d in shapes.objects(None, SH.datatype) if isinstance(d, URIRef)}
     datatypes -= _ALWAYS_WELL_TYPED
     if not datatypes:
@@ -176,6 +183,7 @@ def _ill_typed(
     paths, nodes = _datatype_paths(shapes)
     listed = " ".join(str(to_ox(d)) for d in sorted(datatypes))
     found: set[Literal] = {n for n in nodes if isinstance(n, Literal)}
+    found.update(o for _, p, o in lacking if p in paths and isinstance(o, Literal))
     for path in sorted(paths):
         sparql = (
             f"SELECT DISTINCT ?v WHERE {{ ?s {to_ox(path)} ?v "

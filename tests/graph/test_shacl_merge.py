@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SH
 
@@ -26,8 +27,9 @@ def _row(solution: ox.QuerySolution, *, merged: bool = False) -> tuple[object, .
     return row[:-1] if merged else row
 
 
-def test_every_merged_query_gives_each_members_own_rows() -> None:
-    store = _with_vocab(Store.open("memory"))
+@pytest.mark.parametrize("share", ["all", "none"])
+def test_every_merged_query_gives_each_members_own_rows(share: str) -> None:
+    store = _with_vocab(Store.open("memory"), share)
     _load(store, _every_shape_broken(), "broken")
     validator = get_validator()
     dataset = store_dataset(store, validator)
