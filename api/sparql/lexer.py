@@ -19,8 +19,9 @@ from typing import Literal, NamedTuple
 
 Kind = Literal["iri", "string", "var", "pname", "bnode", "word", "number", "punct"]
 
-_PATTERNS: list[tuple[Kind | None, str]] = [
-    (None, r"\s+|#[^\n\r]*"),
+#: White space and comments: skipped.
+_SPACE = r"\s|#[^\n\r]*"
+_PATTERNS: list[tuple[Kind, str]] = [
     ("string", r'"""(?:[^"\\]|\\.|"(?!""))*"""'),
     ("string", r"'''(?:[^'\\]|\\.|'(?!''))*'''"),
     ("string", r'"(?:[^"\\\n\r]|\\.)*"'),
@@ -37,9 +38,15 @@ _PATTERNS: list[tuple[Kind | None, str]] = [
     ("number", r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?"),
     ("punct", r"\^\^|&&|\|\||!=|<=|>=|."),
 ]
-_LEXER = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.DOTALL)
-#: The kind of each named group (None: white space and comments, dropped).
-_KINDS = {f"g{i}": kind for i, (kind, _) in enumerate(_PATTERNS)}
+#: One match per token: the white space and comments before it, then the token (group k
+#: is pattern k - 1), or the end of the text. Skipping white space inside the token's match
+#: halves the matches of a typical query; ``.`` in the last pattern matches any character,
+#: so the greedy skip never backtracks.
+_LEXER = re.compile(
+    rf"(?:{_SPACE})*(?:" + "|".join(f"({p})" for _, p in _PATTERNS) + r"|\Z)", re.DOTALL
+)
+#: The kind of each group by number (group 0, the whole match, is never a token's).
+_KINDS: tuple[Kind, ...] = ("punct", *(kind for kind, _ in _PATTERNS))
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -83,6 +90,6 @@ def tokenize(text: str) -> Iterator[Token]:
     """
     kinds = _KINDS
     for match in _LEXER.finditer(text):
-        kind = kinds[match.lastgroup or "g0"]
-        if kind is not None:
-            yield Token(kind, match.group(), match.start())
+        group = match.lastindex
+        if group is not None:
+            yield Token(kinds[group], match.group(group), match.start(group))
