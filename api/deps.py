@@ -5,7 +5,8 @@ dependency in the thread pool, and three thread hops per request were a measurab
 of the SPARQL endpoint's fixed cost (docs/performance.md).
 
 Routes take them as the annotated types below (``store: StoreDep``), FastAPI's way of
-writing a dependency once.
+writing a dependency once. The SPARQL endpoint awaits them itself, without FastAPI's
+per-request dependency solving (``api.routes.sparql._StateRoute``).
 """
 
 from __future__ import annotations
