@@ -16,12 +16,13 @@ edge.
 
 from __future__ import annotations
 
+import heapq
 import threading
 import weakref
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import filterfalse, repeat
+from itertools import chain, filterfalse, repeat
 from typing import Any
 
 import networkx as nx
@@ -29,10 +30,11 @@ import networkx as nx
 from graph.errors import BadRequest, NotFound
 from graph.network_build import outside_only
 from graph.network_filters import Filters, allowed
+from graph.network_rank import Dropped
 from graph.network_sets import sets
-from graph.network_view import MAX_HOPS, MAX_NODES, View
+from graph.network_view import MAX_HOPS, MAX_NODES, RANKED_DROPPED, View, most_first
 
-__all__ = ["co_incident"]
+__all__ = ["co_incident", "shared_with"]
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,29 @@ def co_incident(
     return _view(g, sides, sides.around(focus, hops), (focus,), max_nodes)
 
 
+def shared_with(g: nx.Graph, party: str) -> Counter[str]:
+    """How many incidents ``party`` (of any kind) shares with each other actor: the weights
+    of its edges in the unfiltered co-incident network, counted from its memoised sides.
+
+    >>> g = nx.Graph()
+    >>> for n, kind in (("a", "actor"), ("b", "actor"), ("s", "system"), ("i", "incident")):
+    ...     g.add_node(n, kind=kind, unknown=False)
+    >>> g.add_edges_from([("a", "i"), ("b", "i"), ("s", "i")], kind="role")
+    >>> shared_with(g, "a"), shared_with(g, "s")
+    (Counter({'b': 1}), Counter({'a': 1, 'b': 1}))
+    """
+    if party not in g:
+        return Counter()
+    filters = Filters()
+    sides = _sides(g, filters)
+    mine = sides.incidents.get(party)
+    if mine is None:
+        mine = frozenset(_incidents_of(g, party, allowed(g, filters)))
+    counts = Counter(chain.from_iterable(map(sides.parties.__getitem__, mine)))
+    counts.pop(party, None)
+    return counts
+
+
 def _view(
     g: nx.Graph,
     sides: _Sides,
@@ -164,28 +189,50 @@ def _view(
     total = len(degree)
     if total <= max_nodes:
         return View(_graph(g, sides, degree), focus=focus, total_nodes=total)
-    # cap()'s order: most partners first, then by IRI; stable sorts with keys found in C.
-    rank = sorted(degree.keys() - set(focus))
-    rank.sort(key=degree.__getitem__, reverse=True)
-    chosen = {*focus, *rank[: max(max_nodes - len(focus), 0)]}
+    # cap()'s order: most partners first, then by IRI. Only the first ones are ranked
+    # here (those with at least as many partners as the last of them); the rest of the
+    # dropped nodes are ranked if they are asked for.
+    rest = degree.keys() - set(focus)
+    room = max(max_nodes - len(focus), 0)
+    wanted = room + RANKED_DROPPED
+    best = list(rest)
+    if len(best) > wanted:
+        least = heapq.nlargest(wanted, map(degree.__getitem__, best))[-1]
+        best = [n for n in best if degree[n] >= least]
+    best = _ranked(best, degree)[:wanted]
     partners = sides.partners
+    chosen = {*focus, *best[:room]}
     # Nodes the cut leaves without a partner go too.
     kept = [
         n
-        for n in (*focus, *rank[: len(chosen)])
-        if n in chosen and (n in focus or not chosen.isdisjoint(partners.get(n, _NONE)))
+        for n in (*focus, *best[:room])
+        if n in focus or not chosen.isdisjoint(partners.get(n, _NONE))
     ]
     keep = set(kept)
-    dropped = tuple(filterfalse(keep.__contains__, rank))
-    kinds = Counter(map(sets(g).kind.__getitem__, dropped))
+    count = len(rest) - len(keep.difference(focus))
+    dropped = Dropped(
+        tuple(filterfalse(keep.__contains__, best)),
+        count,
+        lambda: tuple(filterfalse(keep.__contains__, _ranked(rest, degree))),
+    )
+    kind = sets(g).kind.__getitem__
+    kinds = Counter(map(kind, rest))
+    kinds.subtract(map(kind, keep.difference(focus)))
     return View(
         _graph(g, sides, kept),
         focus=focus,
         capped=True,
-        dropped=dropped,
+        dropped=dropped if len(best) < len(rest) else dropped.everything(),
         total_nodes=total,
-        meta={"dropped_kinds": kinds},
+        meta={"dropped_kinds": most_first(kinds)},
     )
+
+
+def _ranked(nodes: Collection[str], degree: Mapping[str, int]) -> list[str]:
+    """``nodes``, most partners first, then by IRI (stable sorts with keys found in C)."""
+    rank = sorted(nodes)
+    rank.sort(key=degree.__getitem__, reverse=True)
+    return rank
 
 
 def _graph(g: nx.Graph, sides: _Sides, kept: Collection[str]) -> nx.Graph:

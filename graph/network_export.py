@@ -25,6 +25,7 @@ from rdflib import URIRef
 from graph import model, queries
 from graph.errors import UnsupportedFormat
 from graph.network import View
+from graph.network_view import RANKED_DROPPED
 from graph.store import Store
 
 #: Format name → media type.
@@ -35,8 +36,9 @@ MEDIA_TYPES = {
     "graphml": "application/graphml+xml",
     "ttl": "text/turtle; charset=utf-8",
 }
-#: How many dropped IRIs the JSON lists (the count and per-kind counts are always there).
-DROPPED_LISTED = 100
+#: How many dropped IRIs the JSON lists (the count and per-kind counts are always there):
+#: those a cap ranks at once (:data:`graph.network_view.RANKED_DROPPED`).
+DROPPED_LISTED = RANKED_DROPPED
 _CSV_COLUMNS = (
     "source",
     "source_label",

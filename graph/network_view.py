@@ -7,21 +7,27 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import filterfalse
 from typing import Any
 
 import networkx as nx
 
+from graph.network_rank import Dropped, best_linked, rank_all
 from graph.network_sets import sets
 
-__all__ = ["MAX_HOPS", "MAX_NODES", "View", "cap", "induced"]
+__all__ = ["MAX_HOPS", "MAX_NODES", "RANKED_DROPPED", "WALK_FROM", "View", "cap", "induced"]
 
 #: Hops a neighbourhood may span.
 MAX_HOPS = 3
 #: Default node cap of a view.
 MAX_NODES = 300
+#: How many of the nodes a cap left out it ranks at once (the JSON lists 100 of them).
+RANKED_DROPPED = 100
+#: Capped views of at least this many nodes look for their best-linked nodes without
+#: ranking every member (:func:`graph.network_rank.best_linked`); smaller ones rank all.
+WALK_FROM = 5_000
 
 
 @dataclass
@@ -31,8 +37,9 @@ class View:
     graph: nx.Graph
     focus: tuple[str, ...] = ()
     capped: bool = False
-    #: Nodes left out by the cap, highest degree first.
-    dropped: tuple[str, ...] = ()
+    #: Nodes left out by the cap, highest degree first (a tuple, or a
+    #: :class:`graph.network_rank.Dropped` that ranks all but the first on demand).
+    dropped: Sequence[str] = ()
     #: Node count before the cap.
     total_nodes: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
@@ -56,7 +63,10 @@ def cap(
 
     At most ``max_nodes`` are kept: the focus, then by degree within ``nodes``, ties
     going to nodes nearer the focus, then by IRI, so a capped view is stable. Nodes
-    the cut leaves isolated are dropped too.
+    the cut leaves isolated are dropped too. ``dropped`` lists the others in that
+    order: a view of at least :data:`WALK_FROM` nodes ranks only its first
+    :data:`RANKED_DROPPED` there (:func:`graph.network_rank.best_linked`) and the rest
+    when they are asked for; ``dropped_by_kind`` counts them, most first.
 
     >>> v = cap(nx.star_graph(5), range(6), [5], 3)
     >>> v.capped, sorted(v.graph), v.dropped
@@ -68,29 +78,49 @@ def cap(
     if total <= max_nodes:
         return View(induced(g, members), focus=focus, total_nodes=total)
     found = sets(g)
-    degree = found.degrees(members)
-    # Three stable sorts with keys looked up in C: by IRI, then distance, then degree.
-    rank = sorted(members.difference(focus), key=str)
-    if distances:
-        if distances.keys() >= members:
-            rank.sort(key=distances.__getitem__)
-        else:
-            far = float("inf")
-            rank.sort(key=lambda n: distances.get(n, far))
-    rank.sort(key=degree.__getitem__, reverse=True)
     room = max(max_nodes - len(focus), 0)
-    kept = induced(g, [*focus, *rank[:room]])
+    wanted = room + RANKED_DROPPED
+    best = best_linked(found, members, focus, wanted, distances) if total >= WALK_FROM else None
+    rank: list[str] | None = None
+    if best is None:
+        rank = rank_all(found, members, focus, distances)
+        best = rank[:wanted]
+    chosen = best
+    kept = induced(g, [*focus, *chosen[:room]])
     kept.remove_nodes_from([n for n in list(kept) if n not in focus and kept.degree(n) == 0])
-    dropped = tuple(filterfalse(set(kept).__contains__, rank))
-    kinds = Counter(map(found.kind.__getitem__, dropped))
+    keep = set(kept)
+    first = tuple(filterfalse(keep.__contains__, chosen))
+    count = total - len(members.intersection(focus)) - len(keep.difference(focus))
+
+    def rest() -> tuple[str, ...]:
+        ranked = rank if rank is not None else rank_all(found, members, focus, distances)
+        return tuple(filterfalse(keep.__contains__, ranked))
+
+    dropped = Dropped(first, count, rest)
+    kinds = Counter(map(found.kind.__getitem__, members))
+    kinds.subtract(map(found.kind.__getitem__, members.intersection(focus)))
+    kinds.subtract(map(found.kind.__getitem__, keep.difference(focus)))
     return View(
         kept,
         focus=focus,
         capped=True,
-        dropped=dropped,
+        dropped=dropped.everything() if rank is not None else dropped,
         total_nodes=total,
-        meta={"dropped_kinds": kinds},
+        meta={"dropped_kinds": most_first(kinds)},
     )
+
+
+def most_first(counts: Counter[str]) -> Counter[str]:
+    """``counts`` without zeros, the largest first (then by name): the order a notice lists.
+
+    >>> most_first(Counter({"actor": 2, "incident": 5, "group": 2, "system": 0}))
+    Counter({'incident': 5, 'actor': 2, 'group': 2})
+    """
+    return Counter(dict(sorted(((k, n) for k, n in counts.items() if n > 0), key=_most)))
+
+
+def _most(item: tuple[str, int]) -> tuple[int, str]:
+    return -item[1], item[0]
 
 
 def induced(g: nx.Graph, nodes: Iterable[Any]) -> nx.Graph:
