@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from graph.network import View
 from graph.network_build import outside_only
+from graph.network_dates import date_rank
 from graph.network_layout import path_layout, radial_layout
 from graph.network_metrics import communities, sizes
 
@@ -74,6 +75,14 @@ ROLE_WORDS = {
 #: (``incidentCount``) and listed in the view's JSON and CSV downloads, so a page of
 #: hubs sharing thousands of incidents stays small.
 EDGE_INCIDENTS = 5
+#: On a co-incident drawing an edge is drawn when it is among the strongest (most shared
+#: incidents, then by the other end's IRI) this many of either of its ends: every actor
+#: keeps its strongest links, a page of 300 actors who nearly all share incidents does not
+#: draw tens of thousands. The others are counted (``hiddenEdges``) and stay in the
+#: view's JSON and CSV; node sizes and degrees still count them.
+EDGES_PER_NODE = 8
+#: Lists of incidents longer than this are ranked by :func:`graph.network_dates.date_rank`.
+LONG_LIST = 64
 #: How an oversight or reporting edge is drawn: neutral grey, dotted, thin (not a party).
 OUTSIDE_EDGE = {"color": "#8c9aa6", "dashes": [2, 6], "width": 1}
 
@@ -150,6 +159,8 @@ def drawing(
     ``paths`` (node sequences) lay the view out left to right instead of in rings.
     Each edge lists at most :data:`EDGE_INCIDENTS` incidents (newest first) with
     ``incidentCount``, all it has; ``incidents`` describes the listed ones only.
+    Co-incident edges are drawn when they are among the :data:`EDGES_PER_NODE`
+    strongest of either end (:func:`strongest`); ``hiddenEdges`` counts the others.
     """
     g = view.graph
     # Louvain only when colours show communities: it is the dearest step of a large view.
@@ -181,7 +192,12 @@ def drawing(
             **_node_details(g, str(n), a, href),
         )
     incidents: dict[str, dict[str, Any]] = {}
+    drawn = strongest(g, EDGES_PER_NODE)
+    hidden = 0
     for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        if d.get("kind") == "co-incident" and (u, v) not in drawn:
+            hidden += 1
+            continue
         # Straight to pyvis's Edge: Network.add_edge looks for duplicates in a list (a
         # quadratic cost), and a networkx Graph has none.
         net.edges.append(Edge(str(u), str(v), False, **_edge(g, network, u, v, d)).options)
@@ -202,7 +218,31 @@ def drawing(
         "incidents": incidents,
         "options": options,
         "physics": physics,
+        "hiddenEdges": hidden,
     }
+
+
+def strongest(g: nx.Graph, k: int) -> set[tuple[Any, Any]]:
+    """The co-incident edges of ``g`` among the ``k`` strongest of either end: most
+    ``weight`` first, then by the other end's IRI; each as ``(u, v)`` and ``(v, u)``.
+
+    >>> g = nx.Graph()
+    >>> g.add_edges_from([("a", "b", {"weight": 3}), ("a", "c", {"weight": 1}),
+    ...                   ("c", "d", {"weight": 1})], kind="co-incident")
+    >>> sorted(strongest(g, 1))
+    [('a', 'b'), ('b', 'a'), ('c', 'd'), ('d', 'c')]
+    """
+    drawn: set[tuple[Any, Any]] = set()
+    for u, nbrs in g.adj.items():
+        links = [(v, d) for v, d in nbrs.items() if d.get("kind") == "co-incident"]
+        if len(links) > k:
+            links = heapq.nsmallest(
+                k, links, key=lambda vd: (-int(vd[1].get("weight", 1)), str(vd[0]))
+            )
+        for v, _ in links:
+            drawn.add((u, v))
+            drawn.add((v, u))
+    return drawn
 
 
 def _label(a: Mapping[str, Any]) -> str:
@@ -294,6 +334,13 @@ def newest(network: nx.Graph, incidents: list[str], limit: int = EDGE_INCIDENTS)
     """
     if len(incidents) <= 1:
         return incidents
+    if len(incidents) > LONG_LIST:
+        # Hubs share thousands: sort by the network's date order, looked up in C.
+        place = date_rank(network, "iri")
+        try:
+            return sorted(incidents, key=place.__getitem__, reverse=True)[:limit]
+        except KeyError:  # an incident the network does not know: by its key, below
+            pass
     nodes = network.nodes
 
     def key(i: str) -> tuple[str, str]:

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from api import explore
 from api.deps import SettingsDep, StoreDep
-from api.drawing import KINDS, drawing
+from api.drawing import EDGES_PER_NODE, KINDS, drawing
 from api.explore import ViewState, current_network, find
 from api.templating import render
 from api.view_formats import download
@@ -95,6 +95,7 @@ def network_page(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         path_from=state.ends.get("focus", ""),
         max_hops=views.MAX_HOPS,
         max_view_nodes=settings.max_view_nodes,
+        edges_per_node=EDGES_PER_NODE,
     )
     try:
         focus = _resolve_focus(network, state, settings)
