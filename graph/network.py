@@ -14,6 +14,11 @@ exclude; explicit unknowns are hidden unless asked for.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import compress
 from operator import not_
 
@@ -22,8 +27,9 @@ import networkx as nx
 from graph.errors import BadRequest, NotFound
 from graph.network_coincident import co_incident
 from graph.network_filters import Filters, allowed, filtered
+from graph.network_rank import rank_all
 from graph.network_sets import sets
-from graph.network_view import MAX_HOPS, MAX_NODES, View, cap
+from graph.network_view import MAX_HOPS, MAX_NODES, View, cap, ranked_cap
 
 __all__ = [
     "MAX_HOPS",
@@ -78,8 +84,10 @@ def whole(g: nx.Graph, filters: Filters | None = None, *, max_nodes: int = MAX_N
     """The whole network without a focus: every node ``filters`` accept that is linked to
     another, capped at ``max_nodes`` (the best-linked).
 
-    The same view as ``cap(g, [n for n in filtered view if its degree > 0], [], max_nodes)``,
-    with the links looked up in sets (:mod:`graph.network_sets`), not node by node.
+    The same view as ``cap(g, [n for n in filtered view if its degree > 0], [], max_nodes)``.
+    Which nodes are linked, their ranking and their kinds depend on the graph and the
+    filters only: they are worked out once per filters (:func:`_whole`, a few kept per
+    graph, like the co-incident sides) and a view costs its kept nodes.
 
     >>> g = nx.Graph()
     >>> g.add_node("lone", kind="actor", unknown=False)
@@ -89,9 +97,54 @@ def whole(g: nx.Graph, filters: Filters | None = None, *, max_nodes: int = MAX_N
     >>> sorted(whole(g).graph)
     ['i', 'q']
     """
-    ok = allowed(g, filters or Filters())
-    found = sets(g)
-    nodes = list(ok)
-    linked = set(compress(nodes, map(not_, map(ok.isdisjoint, map(found.role.__getitem__, nodes)))))
-    linked.update(n for n in ok.intersection(found.link) if not ok.isdisjoint(found.link[n]))
-    return cap(g, linked, [], max_nodes)
+    linked, ranked = _whole(g, filters or Filters())
+    if len(linked) <= max_nodes:
+        return cap(g, linked, [], max_nodes)
+    rank, kinds = ranked()
+    return ranked_cap(g, rank, kinds, max_nodes)
+
+
+@dataclass
+class _Whole:
+    """The linked nodes under one filter set, and (once a view is capped) their ranking."""
+
+    linked: frozenset[str]
+    ranking: tuple[list[str], Counter[str]] | None = None
+
+
+#: Per network graph and filters (a few filters per graph: each is O(store) to work out).
+_WHOLE: weakref.WeakKeyDictionary[nx.Graph, dict[Filters, _Whole]] = weakref.WeakKeyDictionary()
+_WHOLE_KEPT = 4
+_LOCK = threading.Lock()
+
+
+def _whole(
+    g: nx.Graph, filters: Filters
+) -> tuple[frozenset[str], Callable[[], tuple[list[str], Counter[str]]]]:
+    """The nodes ``filters`` accept that are linked to another, and a function giving their
+    ranking (:func:`graph.network_rank.rank_all`) and kind counts; both memoised."""
+    with _LOCK:
+        memo = _WHOLE.setdefault(g, {})
+        found = memo.get(filters)
+    if found is None:
+        ok = allowed(g, filters)
+        sets_ = sets(g)
+        nodes = list(ok)
+        has = map(not_, map(ok.isdisjoint, map(sets_.role.__getitem__, nodes)))
+        linked = set(compress(nodes, has))
+        linked.update(n for n in ok.intersection(sets_.link) if not ok.isdisjoint(sets_.link[n]))
+        found = _Whole(frozenset(linked))
+        with _LOCK:
+            if len(memo) >= _WHOLE_KEPT:  # filters come from URLs: bound the memo
+                memo.clear()
+            memo[filters] = found
+    entry = found
+
+    def ranked() -> tuple[list[str], Counter[str]]:
+        if entry.ranking is None:
+            members = set(entry.linked)
+            sets_ = sets(g)
+            entry.ranking = (rank_all(sets_, members, (), None), sets_.count_kinds(members))
+        return entry.ranking
+
+    return entry.linked, ranked

@@ -215,9 +215,9 @@ def _view(
         count,
         lambda: tuple(filterfalse(keep.__contains__, _ranked(rest, degree))),
     )
-    kind = sets(g).kind.__getitem__
-    kinds = Counter(map(kind, rest))
-    kinds.subtract(map(kind, keep.difference(focus)))
+    found = sets(g)
+    kinds = found.count_kinds(rest)
+    kinds.subtract(map(found.kind.__getitem__, keep.difference(focus)))
     return View(
         _graph(g, sides, kept),
         focus=focus,

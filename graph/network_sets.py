@@ -52,6 +52,46 @@ class Sets:
         return dict(zip(nodes, map(near.get, nodes, repeat(0)), strict=True))
 
     @cached_property
+    def linked(self) -> frozenset[Any]:
+        """The nodes that have direct links (a set, so a ring intersects the smaller side)."""
+        return frozenset(self.link)
+
+    @cached_property
+    def by_kind(self) -> tuple[tuple[str, frozenset[Any]], ...]:
+        """The nodes of each kind, the largest kind last (computed once per graph).
+
+        >>> sets(nx.path_graph(2)).by_kind
+        (('', frozenset({0, 1})),)
+        """
+        groups: dict[str, set[Any]] = {}
+        for n, k in self.kind.items():
+            groups.setdefault(k, set()).add(n)
+        return tuple(
+            (k, frozenset(nodes)) for k, nodes in sorted(groups.items(), key=lambda kn: len(kn[1]))
+        )
+
+    def count_kinds(self, members: set[Any]) -> Counter[str]:
+        """How many of ``members`` (nodes of the graph) are of each kind, zeros left out:
+        set intersections with each kind but the largest, which is the rest.
+
+        >>> g = nx.Graph([("p", "i"), ("q", "i")])
+        >>> nx.set_node_attributes(g, {"p": "actor", "q": "actor", "i": "incident"}, "kind")
+        >>> sets(g).count_kinds({"p", "i"})
+        Counter({'incident': 1, 'actor': 1})
+        """
+        counts: Counter[str] = Counter()
+        rest = len(members)
+        *smaller, largest = self.by_kind or (("", frozenset()),)
+        for kind, nodes in smaller:
+            n = len(members.intersection(nodes))
+            if n:
+                counts[kind] = n
+                rest -= n
+        if rest:
+            counts[largest[0]] = rest
+        return counts
+
+    @cached_property
     def by_degree(self) -> tuple[list[Any], list[int]]:
         """Every node, most neighbours first, and how many it has (computed once per graph).
 
@@ -84,7 +124,7 @@ class Sets:
         for d in range(1, limit + 1):
             ring = set().union(*map(role.__getitem__, rings[d - 1]))
             if d >= 2:
-                for n in rings[d - 2].intersection(link):  # few nodes have direct links
+                for n in rings[d - 2].intersection(self.linked):  # few nodes have direct links
                     ring |= link[n]
             ring -= seen
             ring.intersection_update(ok)

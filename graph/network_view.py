@@ -17,7 +17,16 @@ import networkx as nx
 from graph.network_rank import Dropped, best_linked, rank_all
 from graph.network_sets import sets
 
-__all__ = ["MAX_HOPS", "MAX_NODES", "RANKED_DROPPED", "WALK_FROM", "View", "cap", "induced"]
+__all__ = [
+    "MAX_HOPS",
+    "MAX_NODES",
+    "RANKED_DROPPED",
+    "WALK_FROM",
+    "View",
+    "cap",
+    "induced",
+    "ranked_cap",
+]
 
 #: Hops a neighbourhood may span.
 MAX_HOPS = 3
@@ -97,7 +106,7 @@ def cap(
         return tuple(filterfalse(keep.__contains__, ranked))
 
     dropped = Dropped(first, count, rest)
-    kinds = Counter(map(found.kind.__getitem__, members))
+    kinds = found.count_kinds(members)
     kinds.subtract(map(found.kind.__getitem__, members.intersection(focus)))
     kinds.subtract(map(found.kind.__getitem__, keep.difference(focus)))
     return View(
@@ -107,6 +116,37 @@ def cap(
         dropped=dropped.everything() if rank is not None else dropped,
         total_nodes=total,
         meta={"dropped_kinds": most_first(kinds)},
+    )
+
+
+def ranked_cap(g: nx.Graph, rank: Sequence[str], kinds: Counter[str], max_nodes: int) -> View:
+    """:func:`cap` of ``rank``'s nodes without a focus, when ``rank`` is already their order
+    (:func:`graph.network_rank.rank_all`) and ``kinds`` counts them by kind: the work is
+    the kept nodes' only.
+
+    >>> from graph.network_rank import rank_all
+    >>> g = nx.star_graph(5)
+    >>> rank = rank_all(sets(g), set(g), [], None)
+    >>> v = ranked_cap(g, rank, sets(g).count_kinds(set(g)), 3)
+    >>> sorted(v.graph) == sorted(cap(g, g, [], 3).graph), tuple(v.dropped)
+    (True, (3, 4, 5))
+    """
+    total = len(rank)
+    if total <= max_nodes:
+        return cap(g, rank, [], max_nodes)
+    kept = induced(g, rank[:max_nodes])
+    kept.remove_nodes_from([n for n in list(kept) if kept.degree(n) == 0])
+    keep = set(kept)
+    first = tuple(filterfalse(keep.__contains__, rank[: max_nodes + RANKED_DROPPED]))
+    dropped = Dropped(first, total - len(keep), lambda: tuple(filterfalse(keep.__contains__, rank)))
+    left = Counter(kinds)
+    left.subtract(map(sets(g).kind.__getitem__, keep))
+    return View(
+        kept,
+        capped=True,
+        dropped=dropped,
+        total_nodes=total,
+        meta={"dropped_kinds": most_first(left)},
     )
 
 

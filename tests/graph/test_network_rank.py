@@ -18,7 +18,7 @@ from graph.network import Filters, neighbourhood, whole
 from graph.network_build import build_network
 from graph.network_rank import Dropped, best_linked, rank_all
 from graph.network_sets import sets
-from graph.network_view import cap
+from graph.network_view import cap, ranked_cap
 from graph.store import Store
 from tests.graph.test_network_view import graphs, reference_cap
 
@@ -160,3 +160,21 @@ def test_the_walk_ends_early_around_the_synthetic_hub(synthetic_graph: nx.Graph)
     best = best_linked(found, Counting(members), [_actor(0)], 50, None)
     assert best == rank_all(found, members, [_actor(0)], None)[:50]
     assert len(members) > 2000 and len(looked) < len(members) / 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(g=graphs(), data=st.data())
+def test_a_ranked_cap_is_the_cap(g: nx.Graph, data: st.DataObject) -> None:
+    members = data.draw(st.sets(st.sampled_from(sorted(g))))
+    max_nodes = data.draw(st.integers(0, 12))
+    found = sets(g)
+    got = ranked_cap(g, rank_all(found, members, (), None), found.count_kinds(members), max_nodes)
+    want = reference_cap(g, members, (), max_nodes)
+    assert (got.capped, got.total_nodes, got.dropped) == (
+        want.capped,
+        want.total_nodes,
+        want.dropped,
+    )
+    assert got.dropped_by_kind == want.dropped_by_kind
+    assert dict(got.graph.nodes(data=True)) == dict(want.graph.nodes(data=True))
+    assert {frozenset(e) for e in got.graph.edges} == {frozenset(e) for e in want.graph.edges}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -56,3 +58,13 @@ def test_degrees_count_neighbours_among_the_members(g: nx.Graph, data: st.DataOb
     members = data.draw(st.sets(st.sampled_from(sorted(g))))
     want = {n: sum(1 for m in g.adj[n] if m in members) for n in members}
     assert sets(g).degrees(members) == want
+
+
+@settings(max_examples=200, deadline=None)
+@given(g=graphs(), data=st.data())
+def test_count_kinds_counts_the_members_kinds(g: nx.Graph, data: st.DataObject) -> None:
+    kinds = data.draw(st.lists(st.sampled_from(("actor", "incident", "group")), min_size=len(g)))
+    nx.set_node_attributes(g, dict(zip(sorted(g), kinds, strict=False)), "kind")
+    members = data.draw(st.sets(st.sampled_from(sorted(g))))
+    want = Counter(str(g.nodes[n]["kind"]) for n in members)
+    assert sets(g).count_kinds(members) == want
