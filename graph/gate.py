@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from graph.gate_dataset import DatasetGate
 from graph.gate_sparql import SparqlGate, report_graph
 from graph.model import HG
 from graph.report import ValidationReport, ValidationResult
@@ -115,9 +116,12 @@ class Gate:
         self._sparql = SparqlGate(self.compiled, validator.vocab) if self.compiled else None
         #: pyshacl over the shapes the compiler left (None: every shape compiled).
         self.fallback: Validator | None = self._validator
+        #: The shapes compiled for each staged dataset (None: some shape needs pyshacl).
+        self.dataset: DatasetGate | None = None
         if self.compiled is not None:
             rest = without_targets(shapes, self.compiled.compiled)
             self.fallback = Validator(rest, validator.vocab) if self.compiled.fallback else None
+            self.dataset = None if self.compiled.fallback else DatasetGate(shapes)
         self.workers = workers if workers is not None else min(4, os.cpu_count() or 1)
 
     @property

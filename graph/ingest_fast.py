@@ -12,12 +12,15 @@ graph:
 2. entity resolution (:func:`graph.resolve.resolve`) rewrites it there, by index lookups;
 3. the store context (what the data references that the store describes, walked as
    :func:`graph.ingest._store_context` walks it) and the vocabulary concepts the data uses
-   are added to the staged triples, the gate's compiled SHACL queries
-   (:meth:`graph.gate_sparql.SparqlGate.has_violation`) run over them, and what was added
-   is taken out again;
-4. one write: a first import into a graph (no re-imported incident, no earlier
-   ``dcterms:modified``) is one :meth:`graph.store.Store.extend` transaction of the staged
-   quads; otherwise one SPARQL Update request, as the reference path sends it.
+   are added to the staged triples, the gate's compiled SHACL queries run over them
+   (:meth:`graph.gate_sparql.SparqlGate.has_violation`; from :data:`DATASET_GATE_MIN`
+   incoming triples the queries compiled for that data, :mod:`graph.gate_dataset`, shared
+   with a forked process from :data:`GATE_FORK_MIN`), and what was added is taken out;
+4. one all-or-nothing write: a first import into a graph (no re-imported incident, no
+   earlier ``dcterms:modified``) is one :meth:`graph.store.Store.extend` transaction of
+   the staged quads, or from :data:`SWAP_MIN` triples on disk, bulk-loaded into a copy of
+   the store that then replaces it in one step (:mod:`graph.ingest_swap`); otherwise one
+   SPARQL Update request, as the reference path sends it.
 
 When a compiled query finds a Violation, the import is handed to the reference path,
 which rejects it with the same :class:`~graph.errors.ShapeViolations` report (nothing is
@@ -25,14 +28,15 @@ written either way). The reference path also runs when the fast one cannot: a re
 store (SPARQL over HTTP), a validator that is not a :class:`graph.validation.Validator`,
 or shapes the compiler leaves to pyshacl.
 
-``bulk=True`` writes a first import with pyoxigraph's bulk loader instead: several times
-faster on disk, but not one transaction (a crash or a full disk during the write can leave
+``bulk=True`` writes a first import with pyoxigraph's bulk loader straight into the store
+instead: no copy, but not all or nothing (a crash or a full disk during the write can leave
 part of the data, without its provenance). Validation is unchanged: a rejected import
 writes nothing.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -61,6 +65,7 @@ from graph.ingest import (
     _provenance,
     import_graph,
 )
+from graph.ingest_swap import swap_in
 from graph.io import graph_iri
 from graph.registry import Registry, get_registry
 from graph.remote import RemoteStore
@@ -79,6 +84,15 @@ _STUB = {ox.NamedNode(str(p)) for p in _INCIDENT_STUB}
 _VOCAB = str(model.VOCAB)
 _DESCRIBED = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 _REFERENCED = f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && ?p != <{RDF.type}>) }}"
+#: From this many incoming triples the gate's shapes are compiled for the staged data
+#: (:class:`graph.gate_dataset.DatasetGate`): a compilation costs about a second, the
+#: queries then take a fraction of the time on large data.
+DATASET_GATE_MIN = 50_000
+#: From this many incoming triples those queries are shared with a forked process.
+GATE_FORK_MIN = 200_000
+#: From this many incoming triples a first import into an on-disk store is bulk-loaded
+#: into a copy and swapped in (:mod:`graph.ingest_swap`) rather than one transaction.
+SWAP_MIN = 20_000
 
 
 def import_files(
@@ -193,8 +207,10 @@ def _import(
             key=str,
         )
 
-    sparql = gate_of(validator).sparql  # type: ignore[arg-type]
+    gate = gate_of(validator)  # type: ignore[arg-type]
+    sparql = gate.sparql
     assert sparql is not None  # noqa: S101 - checked by _can_be_fast
+    triples = len(staging)
     if has_data:
         _add_context(store.ox, staging, incidents)
     _add_concepts(staging, sparql)
@@ -211,7 +227,12 @@ def _import(
     staged = {lit: ox.Literal(lit.value, datatype=ox.NamedNode(ILL_TYPED)) for lit in ill_typed}
     for literal, marked in staged.items():
         staging.replace_object(literal, marked, staging.graph)
-    if sparql.has_violation(staging.store, staging.graph):
+    if triples < DATASET_GATE_MIN or gate.dataset is None:
+        violation = sparql.has_violation(staging.store, staging.graph)
+    else:
+        workers = 2 if triples >= GATE_FORK_MIN and (os.cpu_count() or 1) > 1 else 1
+        violation = gate.dataset.has_violation(staging.store, staging.graph, workers=workers)
+    if violation:
         return reference()  # rejects with the reference report; nothing is written
     for literal, marked in staged.items():
         staging.replace_object(marked, literal, staging.graph)
@@ -220,11 +241,10 @@ def _import(
 
     key = f"{started.strftime('%Y%m%dT%H%M%S%fZ')}-{secrets.token_hex(4)}"
     activity = model.import_activity(key)
-    triples = len(staging)
     added, updated = len(incidents) - len(stored), len(stored)
     comment = f"{added} incident(s) added, {updated} updated, {triples} triples"
     meta = _provenance(activity, target, source, started, triples, comment)
-    _write(store, staging, stored, meta, bulk)
+    _write(store, staging, stored, meta, bulk, triples)
     return ImportSummary(added, updated, triples, target, activity, tuple(resolution.merges))
 
 
@@ -294,21 +314,26 @@ def _select(staging: Staging, sparql: str) -> list[list[ox.NamedNode]]:
     return [list(row) for row in rows]
 
 
-def _write(store: Store, staging: Staging, stored: list[URIRef], meta: Graph, bulk: bool) -> None:
-    """One transaction: an ``extend`` for a first import, else one SPARQL Update request."""
+def _write(
+    store: Store, staging: Staging, stored: list[URIRef], meta: Graph, bulk: bool, triples: int
+) -> None:
+    """All or nothing: a first import of ``triples`` or more swapped in
+    (:func:`graph.ingest_swap.swap_in`) or one ``extend``; else one SPARQL Update request."""
     target = URIRef(staging.graph.value)
     first = not stored and not next(
         store.ox.quads_for_pattern(staging.graph, _MODIFIED, None, _META), None
     )
     if first:
-        quads = chain(staging.quads(), to_quads(meta, _META))
-        if not bulk:
-            store.extend(quads)
+        provenance = list(to_quads(meta, _META))
+        if bulk:
+            try:
+                store.ox.bulk_extend(chain(staging.quads(), provenance))
+            except OSError as err:
+                raise StoreError(f"bulk write into {store.location} failed: {err}") from err
             return
-        try:
-            store.ox.bulk_extend(quads)
-        except OSError as err:
-            raise StoreError(f"bulk write into {store.location} failed: {err}") from err
+        if triples >= SWAP_MIN and swap_in(store, staging.store, staging.graph, provenance):
+            return
+        store.extend(chain(staging.quads(), provenance))
         return
     operations = [op for i in stored for op in _delete_description(store, i, target)]
     operations.append(_DELETE_MODIFIED.format(meta=_nt(model.META_GRAPH), graph=_nt(target)))

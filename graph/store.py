@@ -262,6 +262,26 @@ class Store:
         finally:
             self._ox = None
 
+    def reopen(self) -> None:
+        """Open the store's directory again (its content may have been replaced while it
+        was closed: :mod:`graph.ingest_swap`).
+
+        Raises:
+            StoreError: an in-memory store, or the directory cannot be opened.
+
+        >>> Store.open("memory").reopen()
+        Traceback (most recent call last):
+        ...
+        graph.errors.StoreError: an in-memory store cannot be reopened
+        """
+        if self.location == "memory":
+            raise StoreError("an in-memory store cannot be reopened")
+        self.close()
+        try:
+            self._ox = pyoxigraph.Store(self.location)
+        except OSError as err:
+            raise _store_error(err, self.location) from err
+
     def __enter__(self) -> Store:
         return self
 

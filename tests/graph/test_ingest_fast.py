@@ -11,6 +11,7 @@ reference path: the comparison holds there too.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -86,6 +87,20 @@ def fast_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest_fast, "import_graph", refuse)
 
 
+@pytest.fixture(params=["generic", "dataset", "forked"])
+def variant(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How the fast path gates and writes: the generic queries and a transaction (small
+    imports); the queries compiled for the staged data, alone or shared with a forked
+    process, and a first import on disk swapped in (large imports)."""
+    if request.param != "generic":
+        monkeypatch.setattr(ingest_fast, "DATASET_GATE_MIN", 0)
+        monkeypatch.setattr(ingest_fast, "SWAP_MIN", 0)
+    if request.param == "forked":
+        monkeypatch.setattr(ingest_fast, "GATE_FORK_MIN", 0)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    return str(request.param)
+
+
 def _files(
     store: Store, files: list[Path], validator: Validator, graph: str, *, fast: bool
 ) -> ImportSummary:
@@ -147,7 +162,7 @@ def _provenance_shape(store: Store) -> Counter[tuple[str, str, str]]:
 
 
 def test_synthetic_bench_data_gives_the_same_store_and_summary(
-    stores: tuple[Store, Store], validator: Validator, tmp_path: Path, fast_only: None
+    stores: tuple[Store, Store], validator: Validator, tmp_path: Path, fast_only: None, variant: str
 ) -> None:
     data = tmp_path / "bench.nt"
     write_files(data, 40, seed=3)
@@ -171,7 +186,11 @@ def test_synthetic_bench_data_gives_the_same_store_and_summary(
 
 
 def test_bundled_data_in_sequence_gives_the_same_stores(
-    stores: tuple[Store, Store], validator: Validator, fast_only: None, curated: list[Path]
+    stores: tuple[Store, Store],
+    validator: Validator,
+    fast_only: None,
+    curated: list[Path],
+    variant: str,
 ) -> None:
     """AIID, then TopAIThreats and the curated incidents (resolved against the store, with
     store context), then the curated incidents again (an update): the same stores."""
@@ -229,6 +248,7 @@ def test_violations_raise_the_same_report_and_write_nothing(
     old: str,
     new: str,
     curated: list[Path],
+    variant: str,
 ) -> None:
     ref, fast = stores
     _files(ref, curated[:3], validator, "curated", fast=False)
@@ -316,7 +336,7 @@ def test_remote_store_takes_the_reference_path(
 
 
 def test_bulk_write_gives_the_same_store(
-    validator: Validator, tmp_path: Path, fast_only: None
+    validator: Validator, tmp_path: Path, fast_only: None, variant: str
 ) -> None:
     data = tmp_path / "bench.nt"
     write_files(data, 20, seed=5)

@@ -1,0 +1,122 @@
+"""Tests of graph/ingest_swap.py: a first import swapped in is all or nothing.
+
+The staged quads and their provenance land in the store with what it held, through a
+copy of the store exchanged with it; every way the swap can fail (the exchange refused,
+the load into the copy failing, a handle still holding the store) leaves the store as it
+was, with no copy left beside it.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bench.generate import write_files
+from graph import ingest_fast, ingest_swap
+from graph.errors import StoreError
+from graph.ingest_fast import import_files
+from graph.ingest_swap import swap_in
+from graph.store import Store
+from graph.validation import get_validator
+
+G = ox.NamedNode("urn:x-test:incoming")
+META = ox.NamedNode("urn:x-test:meta")
+OLD = ox.Quad(ox.NamedNode("urn:x-test:a"), ox.NamedNode("urn:x-test:p"), ox.Literal("old"))
+
+
+def _staged(n: int = 50) -> ox.Store:
+    staged = ox.Store()
+    p = ox.NamedNode("urn:x-test:p")
+    staged.extend(
+        ox.Quad(ox.NamedNode(f"urn:x-test:s{k}"), p, ox.Literal(str(k)), G) for k in range(n)
+    )
+    return staged
+
+
+def _meta() -> list[ox.Quad]:
+    return [ox.Quad(G, ox.NamedNode("urn:x-test:count"), ox.Literal("50"), META)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(str(tmp_path / "store"))
+    s.ox.add(OLD)
+    return s
+
+
+def _siblings(store: Store) -> list[str]:
+    return sorted(p.name for p in Path(store.location).parent.iterdir())
+
+
+def test_the_staged_graph_and_provenance_join_what_the_store_held(store: Store) -> None:
+    assert swap_in(store, _staged(), G, _meta()) is True
+    assert set(store.ox) == {OLD, *_staged(), *_meta()}
+    assert _siblings(store) == ["store"]  # the old content removed, no copy left
+    store.close()
+    with Store.open(store.location) as again:  # durable: a new handle sees it
+        assert len(again.ox) == 52
+
+
+def test_an_in_memory_store_is_not_swapped() -> None:
+    memory = Store.open("memory")
+    assert swap_in(memory, _staged(), G, _meta()) is False
+    assert len(memory.ox) == 0
+
+
+def test_a_refused_exchange_writes_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(a: Path, b: Path) -> None:
+        raise OSError(errno.EINVAL, "not supported here")
+
+    monkeypatch.setattr(ingest_swap, "_renameat2", lambda: refuse)
+    assert swap_in(store, _staged(), G, _meta()) is False
+    assert set(store.ox) == {OLD}  # reopened, unchanged
+    assert _siblings(store) == ["store"]
+
+
+def test_a_failing_load_into_the_copy_writes_nothing(store: Store) -> None:
+    class Broken:
+        def dump(self, **kwargs: object) -> bytes:
+            raise OSError(errno.ENOSPC, "no space left on device")
+
+    assert swap_in(store, Broken(), G, _meta()) is False  # type: ignore[arg-type]
+    assert set(store.ox) == {OLD}
+    assert _siblings(store) == ["store"]
+
+
+def test_a_handle_still_open_stops_the_swap_before_the_exchange(store: Store) -> None:
+    held = store.ox.quads_for_pattern(None, None, None)  # keeps the database open
+    with pytest.raises(StoreError):  # it cannot be reopened while that handle lives
+        swap_in(store, _staged(), G, _meta())
+    del held
+    assert _siblings(store) == ["store"]
+    with Store.open(store.location) as again:
+        assert set(again.ox) == {OLD}
+
+
+def test_a_large_first_import_on_disk_is_swapped_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    swaps: list[bool] = []
+
+    def spy(*args: object) -> bool:
+        swaps.append(swap_in(*args))  # type: ignore[arg-type]
+        return swaps[-1]
+
+    monkeypatch.setattr(ingest_fast, "swap_in", spy)
+    data = tmp_path / "bench.nt"
+    write_files(data, 20, seed=5)
+    store = Store.open(str(tmp_path / "store"))
+    kwargs = {"graph_name": "bench", "source": "x", "validator": get_validator()}
+    monkeypatch.setattr(ingest_fast, "SWAP_MIN", 10**9)
+    import_files(store, [data], **kwargs)  # type: ignore[arg-type]
+    assert swaps == []  # small: one transaction
+    store.close()
+    store = Store.open(str(tmp_path / "other"))
+    monkeypatch.setattr(ingest_fast, "SWAP_MIN", 0)
+    summary = import_files(store, [data], **kwargs)  # type: ignore[arg-type]
+    assert swaps == [True]
+    assert store.count(str(summary.graph)) == summary.triples
+    store.close()
