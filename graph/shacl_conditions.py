@@ -110,11 +110,19 @@ INSTANCE_OF = f"{_TYPE}/{_SUBCLASS}*"
 class Cond:
     """A condition on one variable: ``kind`` is ``expr`` (a SPARQL expression in
     ``text``), ``exists`` (the graph pattern ``text``, which binds the variable, matches,
-    and ``parts[0]`` holds if given), ``not``, ``all`` or ``any`` (of ``parts``)."""
+    and ``parts[0]`` holds if given), ``not``, ``all`` or ``any`` (of ``parts``).
+
+    ``var`` names the variable of an ``exists``: rendered as patterns (:func:`holds`,
+    :func:`fails`, :func:`positive`), its match is then a subquery projecting it alone.
+    Oxigraph joins a subquery by hashing it once; a plain pattern it looks up again for
+    every row it is joined with (an index seek each): a source's type and URL for every
+    incident's source took 2.8 s at 100k as lookups, 0.5 s as subqueries.
+    """
 
     kind: str
     text: str = ""
     parts: tuple[Cond, ...] = ()
+    var: str = ""
 
 
 def _expr(text: str) -> Cond:
@@ -149,8 +157,7 @@ def holds(c: Cond) -> str:
     if c.kind == "expr":
         return f"FILTER({c.text})"
     if c.kind == "exists":
-        inner = f" {holds(c.parts[0])}" if c.parts else ""
-        return f"{{ {c.text}{inner} }}"
+        return f"{{ {_matched(c)} }}"
     if c.kind == "not":
         return fails(c.parts[0])
     if c.kind == "all":
@@ -182,8 +189,7 @@ def positive(c: Cond) -> str | None:
     pattern must bind the variable itself (an expression alone cannot).
     """
     if c.kind == "exists":
-        inner = f" {holds(c.parts[0])}" if c.parts else ""
-        return f"{c.text}{inner}"
+        return _matched(c)
     if c.kind == "all":
         for k, part in enumerate(c.parts):
             binder = positive(part)
@@ -196,6 +202,19 @@ def positive(c: Cond) -> str | None:
         if all(b is not None for b in branches):
             return " UNION ".join(f"{{ {b} }}" for b in branches)
     return None
+
+
+def _matched(c: Cond) -> str:
+    """The pattern of an ``exists`` and its inner condition; a subquery if it names its
+    variable.
+
+    >>> _matched(Cond("exists", "?v <urn:p> ?x", var="?v"))
+    '{ SELECT ?v WHERE { ?v <urn:p> ?x } }'
+    """
+    inner = f" {holds(c.parts[0])}" if c.parts else ""
+    if c.var:
+        return f"{{ SELECT {c.var} WHERE {{ {c.text}{inner} }} }}"
+    return f"{c.text}{inner}"
 
 
 class Unsupported(Exception):
@@ -276,7 +295,7 @@ class Conditions:
     def value(self, param: URIRef, rule: Node, v: str) -> Cond:
         """The condition: ``v`` satisfies the value constraint ``param rule``."""
         if param == SH["class"]:
-            return Cond("exists", self.instance_of(v, rule))
+            return Cond("exists", self.instance_of(v, rule), var=v)
         if param == SH.datatype:
             bad = self.facts.ill_typed.get(rule, frozenset()) if self.facts else frozenset()
             refused = "".join(f" && !sameTerm({v}, {term(b)})" for b in sorted(bad, key=str))
@@ -335,27 +354,28 @@ class Conditions:
         if low is not None and low > 1:
             raise Unsupported(f"{short(prop)}: nested sh:minCount above 1")
         if low == 1:
-            yield Cond("exists", self.triple(v, p, self.fresh()))
+            yield Cond("exists", self.triple(v, p, self.fresh()), var=v)
         high = integer(self.g.value(prop, SH.maxCount))
         if high is not None and high > 1:
             raise Unsupported(f"{short(prop)}: nested sh:maxCount above 1")
         if high == 0:
-            yield Cond("not", parts=(Cond("exists", self.triple(v, p, self.fresh())),))
+            yield Cond("not", parts=(Cond("exists", self.triple(v, p, self.fresh()), var=v),))
         elif high == 1:
             x = self.fresh()
             pair = f"{v} {p} {x}, {x}b"
             if self.facts is not None and p in self.facts.extra:
                 pair = f"{self.triple(v, p, x)} . {self.triple(v, p, f'{x}b')}"
-            two = Cond("exists", pair, (_expr(f"!sameTerm({x}, {x}b)"),))
+            two = Cond("exists", pair, (_expr(f"!sameTerm({x}, {x}b)"),), var=v)
             yield Cond("not", parts=(two,))
         has_value = self.g.value(prop, SH.hasValue)
         if has_value is not None:
-            yield Cond("exists", self.triple(v, p, term(has_value)))
+            yield Cond("exists", self.triple(v, p, term(has_value)), var=v)
         for param in VALUE_PARAMS:
             for rule in self.g.objects(prop, param):
                 x = self.fresh()
                 bad = Cond("not", parts=(self.value(param, rule, x),))
-                yield Cond("not", parts=(Cond("exists", self.triple(v, p, x), (bad,)),))
+                found = Cond("exists", self.triple(v, p, x), (bad,), var=v)
+                yield Cond("not", parts=(found,))
 
     def list_(self, head: Node) -> list[Node]:
         if head != RDF.nil and (head, RDF.first, None) not in self.g:

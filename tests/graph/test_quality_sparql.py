@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from bench.generate import write
@@ -193,6 +193,49 @@ def test_mutated_incidents_give_pyshacls_results(share: str) -> None:
     assert Literal("2026-02-30", datatype=XSD.date) in values
     contractor = URIRef("https://w3id.org/harmgraph/id/actor/contractor")
     assert (contractor, RDFS.label) in {(k[0], k[1]) for k in found}  # a subclass instance
+
+
+def _sourced(data: Graph, k: int, urls: list[list[Node]], *, typed: bool = True) -> URIRef:
+    """A copy of the valid incident whose sources are new ones with ``urls`` each."""
+    copy = URIRef(f"{_INCIDENT}-s{k}")
+    for p, o in _valid().predicate_objects(_INCIDENT):
+        if p != PROV.wasDerivedFrom:
+            data.add((copy, p, o))
+    for j, addresses in enumerate(urls):
+        source = URIRef(f"https://w3id.org/harmgraph/id/source/test-{k}-{j}")
+        data.add((copy, PROV.wasDerivedFrom, source)).add((source, DCTERMS.title, Literal("T")))
+        if typed:
+            data.add((source, RDF.type, model.HG.Source))
+        for url in addresses:
+            data.add((source, model.SCHEMA.url, url))
+    return copy
+
+
+@SHARES
+def test_incidents_without_a_web_source_give_pyshacls_results(share: str) -> None:
+    """The qualified count "one public web source" and the known developer/deployer, as
+    joined subqueries: every way a source can fail, alone or beside a good one."""
+    http, ftp = Literal("https://example.org/a"), Literal("ftp://example.org/b")
+    data = _valid()
+    lacking = [
+        _sourced(data, 0, [[ftp]]),
+        _sourced(data, 1, [[http, ftp]]),  # one of its URLs is not a web address
+        _sourced(data, 2, [[BNode()]]),
+        _sourced(data, 3, [[http]], typed=False),
+        _sourced(data, 4, [[]]),
+        _sourced(data, 5, [[ftp], [http, ftp]]),
+    ]
+    kept = [_sourced(data, 6, [[ftp], [http]]), _sourced(data, 7, [[http], [http]])]
+    unknown = URIRef("https://w3id.org/harmgraph/id/unknown/test")
+    data.add((unknown, RDF.type, model.HG.Unknown)).add((unknown, RDFS.label, Literal("U")))
+    data.set((kept[0], model.HG.developer, unknown))
+    store = _with_vocab(Store.open("memory"), share)
+    _load(store, data, "curated")
+    found = _same(store)
+    qualified = SH.QualifiedMinCountConstraintComponent
+    unsourced = {k[0] for k in found if k[1] == PROV.wasDerivedFrom and k[4] == qualified}
+    assert unsourced == set(lacking)
+    assert (kept[0], model.HG.developer, qualified) in {(k[0], k[1], k[4]) for k in found}
 
 
 def _every_shape_broken() -> Graph:
