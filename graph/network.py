@@ -26,9 +26,9 @@ import networkx as nx
 
 from graph.errors import BadRequest, NotFound
 from graph.network_coincident import co_incident
-from graph.network_filters import Filters, allowed, filtered
+from graph.network_filters import Filters, allowed, filtered, refused
 from graph.network_rank import rank_all
-from graph.network_sets import sets
+from graph.network_sets import Distances, sets
 from graph.network_view import MAX_HOPS, MAX_NODES, View, cap, ranked_cap
 
 __all__ = [
@@ -71,13 +71,10 @@ def neighbourhood(
         raise NotFound(f"{focus} is not in the network")
     if not 1 <= hops <= MAX_HOPS:
         raise BadRequest(f"hops must be between 1 and {MAX_HOPS}, not {hops}")
-    distances = _reach(g, focus, 2 * hops, allowed(g, filters or Filters()))
-    return cap(g, distances, [focus], max_nodes, distances=distances)
-
-
-def _reach(g: nx.Graph, focus: str, limit: int, ok: frozenset[str]) -> dict[str, int]:
-    """Distances in half-steps (a role edge is 1, a direct link 2) up to ``limit``."""
-    return sets(g).reach(focus, limit, ok)
+    filters = filters or Filters()
+    # Distances in half-steps (a role edge is 1, a direct link 2) up to 2 * hops.
+    members, rings = sets(g).rings(focus, 2 * hops, allowed(g, filters), refused(g, filters))
+    return cap(g, members, [focus], max_nodes, distances=Distances(rings))
 
 
 def whole(g: nx.Graph, filters: Filters | None = None, *, max_nodes: int = MAX_NODES) -> View:

@@ -45,7 +45,7 @@ def rank_all(
     # Three stable sorts with keys looked up in C: by IRI, then distance, then degree.
     rank = sorted(members.difference(exclude), key=str)
     if distances:
-        if distances.keys() >= members:
+        if isinstance(distances, dict) and distances.keys() >= members:
             rank.sort(key=distances.__getitem__)
         else:
             _by_distance(rank, distances)

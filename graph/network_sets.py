@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, repeat
@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["Sets", "sets"]
+__all__ = ["Distances", "Sets", "sets"]
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class Sets:
 
     def reach(self, focus: Any, limit: int, ok: Collection[Any]) -> dict[Any, int]:
         """Distances from ``focus`` in half-steps (a role edge 1, a link 2) up to ``limit``,
-        through nodes in ``ok`` only: breadth first, one ring of set unions per half-step.
+        through nodes in ``ok`` only (:meth:`rings` as a dict).
 
         >>> g = nx.Graph()
         >>> g.add_edges_from([("p", "i"), ("i", "q")], kind="role")
@@ -117,21 +117,67 @@ class Sets:
         >>> sorted(sets(g).reach("p", 2, {"i", "q", "r"}).items())
         [('i', 1), ('p', 0), ('q', 2), ('r', 2)]
         """
-        role, link = self.role, self.link
-        dist = {focus: 0}
+        dist: dict[Any, int] = {}
+        for d, ring in enumerate(self.rings(focus, limit, ok)[1]):
+            dist.update(dict.fromkeys(ring, d))
+        return dist
+
+    def rings(
+        self, focus: Any, limit: int, ok: Collection[Any], refused: Collection[Any] | None = None
+    ) -> tuple[set[Any], list[set[Any]]]:
+        """The nodes within ``limit`` half-steps of ``focus`` through nodes in ``ok``, and the
+        rings they form (``rings[d]``: those ``d`` half-steps away). Breadth first, one ring
+        of set unions per half-step. ``refused`` (every node not in ``ok``), when given and
+        smaller than a ring, is taken out of it instead of intersecting it with ``ok``.
+
+        >>> g = nx.Graph()
+        >>> g.add_edges_from([("p", "i"), ("i", "q")], kind="role")
+        >>> members, rings = sets(g).rings("p", 2, {"p", "i", "q"}, refused=set())
+        >>> sorted(members), [sorted(r) for r in rings]
+        (['i', 'p', 'q'], [['p'], ['i'], ['q']])
+        """
+        role, link, linked = self.role, self.link, self.linked
         seen = {focus}
         rings: list[set[Any]] = [{focus}]
         for d in range(1, limit + 1):
             ring = set().union(*map(role.__getitem__, rings[d - 1]))
             if d >= 2:
-                for n in rings[d - 2].intersection(self.linked):  # few nodes have direct links
+                for n in rings[d - 2].intersection(linked):  # few nodes have direct links
                     ring |= link[n]
             ring -= seen
-            ring.intersection_update(ok)
+            if refused is not None and len(refused) < len(ring):
+                ring.difference_update(refused)  # walks the refused nodes only
+            else:
+                ring.intersection_update(ok)
             rings.append(ring)
             seen |= ring
-            dist.update(dict.fromkeys(ring, d))
-        return dist
+        return seen, rings
+
+
+class Distances(Mapping[Any, int]):
+    """The distance of each node of some rings (:meth:`Sets.rings`): the ring holding it.
+
+    A view needs the distances of a few nodes (to break ties), not a dict of them all.
+
+    >>> d = Distances([{"p"}, {"i"}, {"q", "r"}])
+    >>> d["q"], d.get("x"), len(d), sorted(d)
+    (2, None, 4, ['i', 'p', 'q', 'r'])
+    """
+
+    def __init__(self, rings: list[set[Any]]) -> None:
+        self._rings = rings
+
+    def __getitem__(self, node: Any) -> int:
+        for d, ring in enumerate(self._rings):
+            if node in ring:
+                return d
+        raise KeyError(node)
+
+    def __iter__(self) -> Iterator[Any]:
+        return chain.from_iterable(self._rings)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._rings))
 
 
 _SETS: weakref.WeakKeyDictionary[nx.Graph, Sets] = weakref.WeakKeyDictionary()

@@ -82,7 +82,7 @@ def cap(
     (True, [0, 1, 5], (2, 3, 4))
     """
     focus = tuple(focus)
-    members = set(nodes)
+    members = nodes if type(nodes) is set else set(nodes)  # read, never changed
     total = len(members)
     if total <= max_nodes:
         return View(induced(g, members), focus=focus, total_nodes=total)
