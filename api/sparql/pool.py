@@ -115,6 +115,10 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         return False
     finally:
         loop.remove_reader(fd)
+        # uvloop's add_reader leaves the descriptor non-blocking (asyncio's does not), and
+        # recv() must then wait for the rest of a large answer instead of failing with
+        # EAGAIN (BlockingIOError), on the loop and in run() alike.
+        os.set_blocking(fd, True)
     return True
 
 

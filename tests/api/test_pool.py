@@ -117,3 +117,35 @@ def test_a_worker_reopens_after_the_store_was_compacted(
         ours.close()
         worker.join(timeout=10)
     assert not worker.is_alive()
+
+
+def test_run_async_waits_on_uvloop_too(executor: ProcessExecutor) -> None:
+    """uvicorn runs on uvloop when it is installed (uvicorn[standard]): the pipe's reader is
+    registered on that loop as on asyncio's, and a timed-out worker is still replaced."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def ask() -> tuple[bytes, bool]:
+        answer = await executor.run_async(_count())
+        before = executor.pids()
+        with pytest.raises(QueryTimeout):
+            await executor.run_async(QueryJob(SLOW, CSV))
+        return answer.body, executor.pids() != before
+
+    assert uvloop.run(ask()) == (b"n\r\n60\r\n", True)
+
+
+def test_an_answer_larger_than_the_pipe_buffer_arrives_whole_on_uvloop(
+    executor: ProcessExecutor,
+) -> None:
+    """Regression: uvloop's add_reader left the pipe non-blocking, so reading an answer
+    larger than the socket buffer failed with BlockingIOError (a 503, "a query worker
+    stopped unexpectedly"), on the loop and afterwards in run() too."""
+    uvloop = pytest.importorskip("uvloop")
+    big = QueryJob("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT 9000", CSV)
+
+    async def ask() -> bytes:
+        return (await executor.run_async(big)).body
+
+    body = uvloop.run(ask())
+    assert len(body) > 500_000 and body.count(b"\r\n") == 9_001
+    assert executor.run(big).body == body
