@@ -77,6 +77,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.queries = executor
     app.state.networks = NetworkCache()  # the explorer's networks, rebuilt when the store changes
     app.state.quality = QualityCache(validating_apart(settings))  # /quality, per version
+    # Routes match in order: the SPARQL endpoint, the busiest route, first (before the
+    # mounts and the other routers; no other route's path overlaps /sparql).
+    app.include_router(sparql.router)
     errors.install(app)
     openapi.install(app)
     editor.install(app)  # before assets: /static/vendor/yasgui is inside /static
@@ -84,7 +87,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     limits.install(app, settings)  # before assets: its 503s get the security headers
     assets.install(app)
     app.include_router(ops.router)
-    app.include_router(sparql.router)
     app.include_router(examples.router)
     app.include_router(home.router)
     app.include_router(ontology.router)

@@ -100,7 +100,7 @@ async def sparql(
         operation,
         request.headers.get("accept"),
         request.headers.get("authorization"),
-        str(request.url.replace(query=None, fragment=None)),
+        str(request.url).partition("?")[0],  # a request URL has no fragment
     )
     if operation.kind == "none":
         return await run_in_threadpool(_describe, request, req, settings)
