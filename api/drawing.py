@@ -80,9 +80,9 @@ EDGE_INCIDENTS = 5
 #: keeps its strongest links, a page of 300 actors who nearly all share incidents does not
 #: draw tens of thousands. The others are counted (``hiddenEdges``) and stay in the
 #: view's JSON and CSV; node sizes and degrees still count them.
-EDGES_PER_NODE = 8
+EDGES_PER_NODE = 5
 #: Lists of incidents longer than this are ranked by :func:`graph.network_dates.date_rank`.
-LONG_LIST = 64
+LONG_LIST = 1
 #: How an oversight or reporting edge is drawn: neutral grey, dotted, thin (not a party).
 OUTSIDE_EDGE = {"color": "#8c9aa6", "dashes": [2, 6], "width": 1}
 
@@ -193,11 +193,9 @@ def drawing(
         )
     incidents: dict[str, dict[str, Any]] = {}
     drawn = strongest(g, EDGES_PER_NODE)
-    hidden = 0
-    for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
-        if d.get("kind") == "co-incident" and (u, v) not in drawn:
-            hidden += 1
-            continue
+    edges = [e for e in g.edges(data=True) if e[2].get("kind") != "co-incident" or e[:2] in drawn]
+    hidden = g.number_of_edges() - len(edges)
+    for u, v, d in sorted(edges, key=lambda e: (str(e[0]), str(e[1]))):
         # Straight to pyvis's Edge: Network.add_edge looks for duplicates in a list (a
         # quadratic cost), and a networkx Graph has none.
         net.edges.append(Edge(str(u), str(v), False, **_edge(g, network, u, v, d)).options)
@@ -335,7 +333,7 @@ def newest(network: nx.Graph, incidents: list[str], limit: int = EDGE_INCIDENTS)
     if len(incidents) <= 1:
         return incidents
     if len(incidents) > LONG_LIST:
-        # Hubs share thousands: sort by the network's date order, looked up in C.
+        # Sorted by the network's date order (looked up in C), not a key built per incident.
         place = date_rank(network, "iri")
         try:
             return sorted(incidents, key=place.__getitem__, reverse=True)[:limit]
