@@ -7,7 +7,8 @@ pytest.mark.usefixtures("backend")``), which runs them once per backend; inside,
 ``Store.open("memory")``, the session's Oxigraph server (``oxigraph serve`` from PyPI,
 in memory, on a free 127.0.0.1 port) emptied with ``CLEAR ALL``, or the session's
 Virtuoso (:class:`VirtuosoServer`, Debian's ``virtuoso-opensource``) with harmgraph's
-graphs cleared (never Virtuoso's own).
+graphs cleared (never Virtuoso's own). The servers die with the pytest process that
+started them, even a killed one (:func:`tests.processes.popen`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pytest
 from graph.remote import RemoteStore
 from graph.settings import Settings
 from graph.store import Store
+from tests.processes import popen
 
 BACKENDS = [
     b.strip() for b in os.environ.get("HARMGRAPH_TEST_BACKENDS", "embedded,oxigraph").split(",")
@@ -105,9 +107,7 @@ class OxigraphServer:
             command += ["--location", str(location)]
         if union_default:
             command.append("--union-default-graph")
-        self.process = subprocess.Popen(  # noqa: S603 - our own venv's oxigraph binary
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        self.process = popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._wait(time.monotonic() + 30)
 
     def _wait(self, deadline: float) -> None:
@@ -203,7 +203,7 @@ class VirtuosoServer:
         ini = self.dir / "virtuoso.ini"
         ini.write_text(_VIRTUOSO_INI.format(dir=self.dir, isql=self.isql_port, http=self.http_port))
         self._log = (self.dir / "stdout.log").open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 - Debian's virtuoso-t, our own ini
+        self.process = popen(
             [str(VIRTUOSO), "-f", "+configfile", str(ini)],
             cwd=self.dir,
             stdout=self._log,

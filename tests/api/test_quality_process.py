@@ -27,6 +27,7 @@ from graph.settings import PROJECT_ROOT, Settings
 from graph.store import Store
 from graph.terms import to_quads
 from tests.backends import fresh_store
+from tests.processes import popen
 
 DATA = Path(__file__).parent.parent / "data"
 ROOT = Path(__file__).parent.parent.parent
@@ -113,9 +114,7 @@ def test_the_child_exits_when_the_server_process_is_killed() -> None:
         "    print(child.pid, flush=True)\n"
         "    child.join()\n"
     )
-    server = subprocess.Popen(
-        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
+    server = popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     child = psutil.Process(int(server.stdout.readline()))
     server.kill()

@@ -2,7 +2,8 @@
 
 :func:`start` binds a socket on a free loopback port itself and hands it to
 ``uvicorn --fd`` (no port race), with ``HARMGRAPH_*`` settings in the
-environment, then polls ``/-/health`` until the service answers.
+environment, then polls ``/-/health`` until the service answers. The process dies
+with the test run (:func:`tests.processes.popen`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from graph.settings import PROJECT_ROOT
+from tests.processes import popen
 
 TOKEN = "reliability-write-token"  # noqa: S105 - a test-only token for a throw-away server
 
@@ -80,7 +82,7 @@ def start(store: Path | str, log: Path, **settings: str) -> Server:
         "warning",
     ]
     with log.open("ab") as out:
-        process = subprocess.Popen(
+        process = popen(
             command,
             cwd=PROJECT_ROOT,
             env=env,
