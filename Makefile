@@ -38,8 +38,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Two pytest-xdist workers (the machine has 2 cores), one test file at a time each, so a
+# module's fixtures are built once; the slowest files go first (tests/conftest.py).
+# TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 unit: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Benchmarks against the peers (quick mode: 1k and 10k incidents); see docs/performance.md.
 bench: install

@@ -183,6 +183,34 @@ def shared() -> Iterator[Shared]:
     built.close()
 
 
+#: The test files that take longest, slowest first (seconds summed over their tests in a
+#: three-backend run, docs/deploy.md). ``make test`` runs two pytest-xdist workers that
+#: take whole files in collection order (``--dist loadfile --no-loadscope-reorder``): these
+#: go first, so that the workers end together rather than one running a long file alone
+#: at the end. Only the order: a file not named here runs as well, in its usual place.
+SLOWEST_FILES = (
+    "tests/graph/test_cli.py",
+    "tests/api/test_explore.py",
+    "tests/reliability/test_crash.py",
+    "tests/graph/test_ingest_fast.py",
+    "tests/api/test_dumps.py",
+    "tests/graph/test_quality_sparql.py",
+    "tests/api/test_resources.py",
+    "tests/graph/test_network_coincident.py",
+    "tests/api/test_explore_browser.py",
+    "tests/reliability/test_http_crash.py",
+    "tests/api/test_examples_remote.py",
+    "tests/reliability/test_concurrency.py",
+    "tests/api/test_etags.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the tests of :data:`SLOWEST_FILES` first; the rest keep their order."""
+    rank = {path: i for i, path in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test that uses ``backend`` once per configured backend."""
     if "backend" in metafunc.fixturenames:
