@@ -30,6 +30,7 @@ from tests.api.explore_data import (
     explorer_store,
 )
 from tests.api.ld_store import INCIDENT, PALANTIR
+from tests.backends import Shared
 
 #: Every test here runs on each store backend (tests/backends.py).
 pytestmark = pytest.mark.usefixtures("backend")
@@ -44,9 +45,14 @@ def store() -> Iterator[Store]:
 
 
 @pytest.fixture
-def client(store: Store) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store="memory"), store)) as c:
-        yield c
+def client(backend: str, shared: Shared) -> TestClient:
+    """One app over :func:`explorer_store` per backend for the module: its tests only read."""
+
+    def build() -> TestClient:
+        store = shared.cleanup.enter_context(explorer_store())
+        return shared.cleanup.enter_context(TestClient(create_app(Settings(store="memory"), store)))
+
+    return shared.get("client", build)
 
 
 def _focus(client: TestClient, focus: str) -> list[str]:
