@@ -8,7 +8,6 @@ for inline scripts, which the Content-Security-Policy would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -20,6 +19,7 @@ from api.security import CONTENT_SECURITY_POLICY
 from graph.ontology_docs import ontology_doc, shapes_doc
 from graph.settings import Settings, get_settings
 from tests.api.ld_store import loaded_store
+from tests.backends import Shared
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = (
@@ -70,9 +70,14 @@ pytestmark = pytest.mark.usefixtures("backend")
 
 
 @pytest.fixture
-def client() -> Iterator[TestClient]:
-    with loaded_store() as store, TestClient(create_app(Settings(store="memory"), store)) as c:
-        yield c
+def client(backend: str, shared: Shared) -> TestClient:
+    """One app over :func:`loaded_store` per backend for the module: its tests only read."""
+
+    def build() -> TestClient:
+        store = shared.cleanup.enter_context(loaded_store())
+        return shared.cleanup.enter_context(TestClient(create_app(Settings(store="memory"), store)))
+
+    return shared.get("client", build)
 
 
 @pytest.mark.parametrize("path", PAGES)
