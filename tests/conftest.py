@@ -190,7 +190,6 @@ def shared() -> Iterator[Shared]:
 #: at the end. Only the order: a file not named here runs as well, in its usual place.
 SLOWEST_FILES = (
     "tests/graph/test_cli.py",
-    "tests/api/test_explore.py",
     "tests/reliability/test_crash.py",
     "tests/graph/test_ingest_fast.py",
     "tests/api/test_dumps.py",
@@ -202,6 +201,7 @@ SLOWEST_FILES = (
     "tests/api/test_examples_remote.py",
     "tests/reliability/test_concurrency.py",
     "tests/api/test_etags.py",
+    "tests/api/test_explore.py",
 )
 
 
