@@ -16,7 +16,7 @@ beside the code after it. Both stores are bulk-filled once with the same quads (
 graph ``bench``) under ``--workdir`` and reused. Prints one table (per query p50 in ms and
 each variant's ratio to the Oxigraph server) with the load average before and after, and
 writes it with every sample to ``WORKDIR/lookups-<UTC time>.json``. Measuring starts once
-every server is idle (:func:`settle`).
+every server is idle (:func:`bench.endpoint.settle`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import psutil
 
 from bench import endpoint
 from bench.load import fill
@@ -97,31 +95,6 @@ def stores(workdir: Path, data: Path, variants: list[Variant]) -> None:
             shutil.copytree(filled, variant.store(workdir))
 
 
-def settle(pids: list[int], idle: float = 0.05, timeout: float = 900.0) -> float:
-    """Wait until the servers' process trees use under ``idle`` of a core; the seconds waited.
-
-    A harmgraph server computes its data-quality report in a child process after start-up
-    (minutes of CPU at 10k); measured during it, its requests wait for that CPU.
-    """
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        procs = [psutil.Process(pid) for pid in pids]
-        procs += [c for p in procs for c in p.children(recursive=True)]
-        before = sum(_cpu(p) for p in procs)
-        time.sleep(1.0)  # the sampling window, not synchronisation
-        if sum(_cpu(p) for p in procs) - before < idle:
-            break
-    return time.monotonic() - start
-
-
-def _cpu(proc: psutil.Process) -> float:
-    try:
-        times = proc.cpu_times()
-    except psutil.NoSuchProcess:
-        return 0.0
-    return float(times.user + times.system)
-
-
 def table(summary: dict[str, dict[str, object]], queries: list[str]) -> str:
     """Per query p50 (ms) for each server, and each harmgraph server's ratio to Oxigraph's.
 
@@ -176,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for server in running:
             server.start()
-        waited = settle([s.pid for s in running])
+        waited = endpoint.settle([s.pid for s in running])
         print(f"servers idle after {waited:.0f} s")
         load_before = os.getloadavg()
         summary = endpoint.run_mix(running, mix, args.reps, budget=float("inf"))
