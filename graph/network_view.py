@@ -82,7 +82,8 @@ def cap(
     (True, [0, 1, 5], (2, 3, 4))
     """
     focus = tuple(focus)
-    members = nodes if type(nodes) is set else set(nodes)  # read, never changed
+    # A set is read as it is (the lazy ``dropped`` keeps it): callers hand over their own.
+    members = nodes if type(nodes) is set else set(nodes)
     total = len(members)
     if total <= max_nodes:
         return View(induced(g, members), focus=focus, total_nodes=total)
@@ -94,11 +95,10 @@ def cap(
     if best is None:
         rank = rank_all(found, members, focus, distances)
         best = rank[:wanted]
-    chosen = best
-    kept = induced(g, [*focus, *chosen[:room]])
+    kept = induced(g, [*focus, *best[:room]])
     kept.remove_nodes_from([n for n in list(kept) if n not in focus and kept.degree(n) == 0])
     keep = set(kept)
-    first = tuple(filterfalse(keep.__contains__, chosen))
+    first = tuple(filterfalse(keep.__contains__, best))
     count = total - len(members.intersection(focus)) - len(keep.difference(focus))
 
     def rest() -> tuple[str, ...]:
