@@ -3,6 +3,7 @@
     python -m bench.profile write  --incidents 1000    # single validated writes
     python -m bench.profile import --incidents 1000    # harmgraph import's fast path (a file)
     python -m bench.profile import --bulk --incidents 10000    # the same, as --bulk
+    python -m bench.profile import-phases --incidents 100000  # wall time per step, no profiler
     python -m bench.profile import-reference --incidents 1000  # rdflib parse + import_graph
     python -m bench.profile validate-store --incidents 1000  # graph.quality.validate_store
     python -m bench.profile query  --incidents 10000   # where an HTTP query's time goes
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -74,6 +76,52 @@ def profile_import(
     seconds = time.perf_counter() - start
     store.close()
     return f"{seconds:.1f} s (under the profiler)\n" + _top(profile, limit)
+
+
+def import_phases(data: Path, store_dir: Path, *, bulk: bool = False) -> str:
+    """Wall-clock seconds of each step of one fast import of ``data`` (no profiler: timers
+    wrapped around the steps of :mod:`graph.ingest_fast`), into a new on-disk store."""
+    from graph import gate_dataset, gate_sparql, ingest_fast, staging
+
+    times: dict[str, float] = {}
+    steps = [
+        (ingest_fast, "load_files", "parse"),
+        (staging.Staging, "normalise", "normalise"),
+        (ingest_fast, "resolve", "resolution"),
+        (ingest_fast, "_add_context", "store context"),
+        (ingest_fast, "_add_concepts", "concepts"),
+        (gate_sparql.SparqlGate, "has_violation", "gate (generic)"),
+        (gate_dataset.DatasetGate, "has_violation", "gate (dataset)"),
+        (ingest_fast, "_write", "write"),
+    ]
+    originals = [(owner, name, getattr(owner, name)) for owner, name, _ in steps]
+
+    def timed(function: Any, label: str) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                times[label] = times.get(label, 0.0) + time.perf_counter() - start
+
+        return run
+
+    validator = get_validator()
+    get_registry()
+    store = Store.open(str(store_dir))
+    for (owner, name, label), (_, _, function) in zip(steps, originals, strict=True):
+        setattr(owner, name, timed(function, label))
+    start = time.perf_counter()
+    try:
+        import_files(store, [data], graph_name="bench", source="x", validator=validator, bulk=bulk)
+    finally:
+        for owner, name, function in originals:
+            setattr(owner, name, function)
+    total = time.perf_counter() - start
+    store.close()
+    lines = [f"{label:16s} {seconds:7.1f} s" for label, seconds in times.items()]
+    lines.append(f"{'rest':16s} {total - sum(times.values()):7.1f} s")
+    return "\n".join([*lines, f"{'total':16s} {total:7.1f} s"]) + "\n"
 
 
 def profile_writes(data: Path, extra: Path, limit: int) -> str:
@@ -156,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     """Generate data of ``--incidents`` and profile the chosen path."""
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "target", choices=("write", "import", "import-reference", "validate-store", "query")
+        "target",
+        choices=("write", "import", "import-phases", "import-reference", "validate-store", "query"),
     )
     parser.add_argument("--incidents", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
@@ -170,10 +219,16 @@ def main(argv: list[str] | None = None) -> int:
             data, _ = cached(args.incidents, args.seed, ROOT / "bench" / "out" / "data")
         else:
             data, _ = prepare(args.incidents, args.seed, workdir)
+        if args.target == "import-phases":
+            print(import_phases(data, workdir / "import-store", bulk=args.bulk))
+            return 0
         if args.target in ("import", "import-reference"):
             fast = args.target == "import"
-            store = workdir / "import-store"
-            print(profile_import(data, store, args.limit, fast=fast, bulk=args.bulk))
+            print(
+                profile_import(
+                    data, workdir / "import-store", args.limit, fast=fast, bulk=args.bulk
+                )
+            )
             return 0
         elif args.target == "validate-store":
             print(profile_validate_store(data, args.limit))

@@ -3,7 +3,7 @@
 :meth:`graph.gate_sparql.SparqlGate.has_violation` runs the gate's queries, compiled for any
 data: ``sh:targetClass`` and ``sh:class`` walk ``rdf:type/rdfs:subClassOf*`` and
 conditions are ``FILTER NOT EXISTS`` per row. Full-store validation compiles the same
-shapes for the one dataset it checks (:class:`graph.shacl_conditions.Facts`: the classes'
+shapes for the one dataset it checks (:class:`graph.shacl_facts.Facts`: the classes'
 subclasses read from the data, so no property path; joins and ``MINUS``; queries that
 differ only in their focus run as one, :mod:`graph.shacl_merge`). :class:`DatasetGate`
 does that for the fast import's staging graph once it holds everything the gate sees
@@ -43,7 +43,7 @@ from rdflib.namespace import RDFS, SH
 from rdflib.term import Node
 
 from graph.errors import HarmgraphError
-from graph.shacl_conditions import Facts
+from graph.shacl_facts import Facts
 from graph.shacl_merge import merge_queries
 from graph.shacl_sparql import compile_shapes
 from graph.terms import from_ox

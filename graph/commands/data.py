@@ -46,8 +46,9 @@ def import_(
         bool,
         typer.Option(
             "--bulk",
-            help="Write a first import into a graph with the bulk loader: faster on disk, "
-            "but not one transaction (a crash during the write can leave part of it).",
+            help="Write a first import into a graph with the bulk loader straight into the "
+            "store: no copy of the store, but not all or nothing (a crash during the write "
+            "can leave part of it).",
         ),
     ] = False,
     store: StoreOption = None,
