@@ -9,6 +9,11 @@ was, with no copy left beside it.
 from __future__ import annotations
 
 import errno
+import random
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,6 +27,7 @@ from graph.ingest_swap import swap_in
 from graph.store import Store
 from graph.validation import get_validator
 
+ROOT = Path(__file__).resolve().parents[2]
 G = ox.NamedNode("urn:x-test:incoming")
 META = ox.NamedNode("urn:x-test:meta")
 OLD = ox.Quad(ox.NamedNode("urn:x-test:a"), ox.NamedNode("urn:x-test:p"), ox.Literal("old"))
@@ -120,3 +126,58 @@ def test_a_large_first_import_on_disk_is_swapped_in(
     assert swaps == [True]
     assert store.count(str(summary.graph)) == summary.triples
     store.close()
+
+
+_DRIVER = """
+import sys
+import pyoxigraph as ox
+from graph.ingest_swap import swap_in
+from graph.store import Store
+
+store = Store.open(sys.argv[1])
+g, p = ox.NamedNode("urn:x-test:incoming"), ox.NamedNode("urn:x-test:p")
+staged = ox.Store()
+staged.bulk_extend(ox.Quad(ox.NamedNode(f"urn:x-test:s{k}"), p, ox.Literal(str(k)), g)
+                   for k in range(int(sys.argv[2])))
+meta = [ox.Quad(g, ox.NamedNode("urn:x-test:count"), ox.Literal("n"), ox.NamedNode("urn:x-test:m"))]
+print("SWAP", flush=True)
+assert swap_in(store, staged, g, meta)
+print("DONE", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_swap_killed_anywhere_leaves_the_store_before_or_after(tmp_path: Path) -> None:
+    """SIGKILL at seeded moments of the swap: the store opens with its old quads or with
+    the old and all the new ones, never part of them."""
+    n = 100_000
+    base = tmp_path / "base"
+    with Store.open(str(base)) as store:
+        store.ox.add(OLD)
+
+    def run(location: Path, delay: float | None) -> float:
+        shutil.copytree(base, location)
+        command = [sys.executable, "-c", _DRIVER, str(location), str(n)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "SWAP"
+        started = time.monotonic()
+        if delay is None:
+            assert process.stdout.readline().strip() == "DONE"
+            process.wait(timeout=60)
+        else:
+            time.sleep(delay)
+            process.kill()
+            process.wait(timeout=60)
+        return time.monotonic() - started
+
+    took = run(tmp_path / "complete", None)
+    seeded = random.Random(6)  # noqa: S311 - seeded kill moments, not secrets
+    for k in range(6):
+        location = tmp_path / f"killed-{k}"
+        run(location, seeded.uniform(0, took))
+        with Store.open(str(location)) as store:
+            size = len(store.ox)
+        assert size in (1, n + 2)
+    with Store.open(str(tmp_path / "complete")) as store:
+        assert len(store.ox) == n + 2
