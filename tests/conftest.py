@@ -189,9 +189,9 @@ def shared() -> Iterator[Shared]:
 #: go first, so that the workers end together rather than one running a long file alone
 #: at the end. Only the order: a file not named here runs as well, in its usual place.
 SLOWEST_FILES = (
+    "tests/graph/test_ingest_fast.py",
     "tests/graph/test_cli.py",
     "tests/reliability/test_crash.py",
-    "tests/graph/test_ingest_fast.py",
     "tests/api/test_dumps.py",
     "tests/graph/test_quality_sparql.py",
     "tests/api/test_resources.py",
