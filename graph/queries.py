@@ -6,7 +6,7 @@ or ``initBindings`` (rdflib), never through string building.
 
 from __future__ import annotations
 
-from graph.model import PREFIXES
+from graph.model import META_GRAPH, PREFIXES, VOCAB_GRAPH
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
@@ -327,5 +327,27 @@ GRAPH_MODIFIED = (
     PROLOGUE
     + """
 SELECT ?g ?modified WHERE { GRAPH ?meta { ?g a prov:Entity ; dcterms:modified ?modified } }
+"""
+)
+
+#: Candidate ``(?a, ?l)`` actor labels for one name key (graph.resolve): labels outside the
+#: meta and vocabulary graphs that contain ``?probe`` (substituted) once lower-cased without
+#: apostrophes and dots, or that hold a character outside printable ASCII (accents and
+#: ligatures fold in :func:`graph.names.name_key`, not here). A superset: the caller keeps
+#: the labels whose name key is the one it looks for.
+ACTOR_LABEL_CANDIDATES = (
+    PROLOGUE
+    + """
+SELECT DISTINCT ?a ?l ?probe WHERE {
+  GRAPH ?lg { ?a rdfs:label ?l }
+  FILTER(?lg NOT IN (<"""
+    + META_GRAPH
+    + ">, <"
+    + VOCAB_GRAPH
+    + """>))
+  FILTER(CONTAINS(REPLACE(LCASE(STR(?l)), "['`.]", ""), ?probe) || REGEX(STR(?l), "[^ -~]"))
+  FILTER(isIRI(?a))
+  FILTER EXISTS { GRAPH ?tg { ?a a hg:Actor } }
+}
 """
 )

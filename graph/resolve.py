@@ -39,14 +39,18 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from graph import model
+from graph import model, queries
 from graph.model import HG, SCHEMA
 from graph.names import name_key
 from graph.registry import Match, Registry
 from graph.store import Store
+from graph.terms import from_ox
 
 ACTOR_PREFIX = str(model.ID["actor/"])
 _SKIPPED_GRAPHS = (model.META_GRAPH, model.VOCAB_GRAPH)
+#: Words :func:`graph.names.tokens` makes from other spellings ("U.S.", "Dept", "&"):
+#: a label need not contain them.
+_MADE_WORDS = frozenset({"us", "uk", "department", "government", "international", "and"})
 #: Classes whose nodes keep exactly one rdfs:label (other labels become altLabels).
 _LABELLED = (HG.Actor, HG.HarmedGroup, HG.AISystem, HG.Unknown)
 
@@ -156,7 +160,7 @@ class _StoreView:
 
     def __init__(self, store: Store | None) -> None:
         self.store = store
-        self._label_index: dict[str, set[URIRef]] | None = None
+        self._named: dict[str, set[URIRef]] = {}
 
     def values(self, node: URIRef, prop: URIRef) -> list[Node]:
         if self.store is None:
@@ -170,17 +174,39 @@ class _StoreView:
         )
 
     def actors_named(self, key: str) -> set[URIRef]:
+        """The stored actors with a label whose :func:`~graph.names.name_key` is ``key``.
+
+        One bounded query per key (:data:`graph.queries.ACTOR_LABEL_CANDIDATES`, probed with
+        :func:`probe_token`) finds a superset of their labels; ``name_key`` picks the exact
+        ones, so the result is the same as keying every stored label, without doing that.
+        """
         if self.store is None:
             return set()
-        if self._label_index is None:
-            index: dict[str, set[URIRef]] = {}
-            actors = {s for s, *_ in self.store.quads(None, RDF.type, HG.Actor)}
-            for actor in actors:
-                if isinstance(actor, URIRef):
-                    for label in self.values(actor, RDFS.label):
-                        index.setdefault(name_key(str(label)), set()).add(actor)
-            self._label_index = index
-        return self._label_index.get(key, set())
+        if key not in self._named:
+            subs = {"probe": Literal(probe_token(key))}
+            rows = self.store.select(queries.ACTOR_LABEL_CANDIDATES, substitutions=subs)
+            found = set()
+            for row in rows:
+                actor, label = from_ox(row["a"]), from_ox(row["l"])
+                if isinstance(actor, URIRef) and name_key(str(label)) == key:
+                    found.add(actor)
+            self._named[key] = found
+        return self._named[key]
+
+
+def probe_token(key: str) -> str:
+    """A word every label with name key ``key`` contains, lower-cased without apostrophes
+    and dots, unless it holds a character outside printable ASCII: the key's longest word
+    that :func:`graph.names.tokens` cannot have made from other text ("" if there is none,
+    which makes :data:`graph.queries.ACTOR_LABEL_CANDIDATES` return every actor label).
+
+    >>> probe_token("us department of homeland security")
+    'homeland'
+    >>> probe_token("us department")
+    ''
+    """
+    words = [w for w in key.split() if w not in _MADE_WORDS]
+    return max(words, key=len, default="")
 
 
 def _names(data: Triples, node: URIRef) -> list[str]:
