@@ -331,23 +331,25 @@ SELECT ?g ?modified WHERE { GRAPH ?meta { ?g a prov:Entity ; dcterms:modified ?m
 )
 
 #: Candidate ``(?a, ?l)`` actor labels for one name key (graph.resolve): labels outside the
-#: meta and vocabulary graphs that contain ``?probe`` (substituted) once lower-cased without
-#: apostrophes and dots, or that hold a character outside printable ASCII (accents and
-#: ligatures fold in :func:`graph.names.name_key`, not here). A superset: the caller keeps
-#: the labels whose name key is the one it looks for.
+#: meta and vocabulary graphs that contain ``?p1``, ``?p2`` and ``?p3`` (substituted; "" matches
+#: anything) once lower-cased without apostrophes and dots, or that hold a character outside
+#: printable ASCII (accents and ligatures fold in :func:`graph.names.name_key`, not here).
+#: A superset: the caller keeps the labels whose name key is the one it looks for.
 ACTOR_LABEL_CANDIDATES = (
     PROLOGUE
     + """
-SELECT DISTINCT ?a ?l ?probe WHERE {
+SELECT DISTINCT ?a ?l ?p1 ?p2 ?p3 WHERE {
+  GRAPH ?tg { ?a a hg:Actor }
   GRAPH ?lg { ?a rdfs:label ?l }
   FILTER(?lg NOT IN (<"""
-    + META_GRAPH
+    + str(META_GRAPH)
     + ">, <"
-    + VOCAB_GRAPH
+    + str(VOCAB_GRAPH)
     + """>))
-  FILTER(CONTAINS(REPLACE(LCASE(STR(?l)), "['`.]", ""), ?probe) || REGEX(STR(?l), "[^ -~]"))
+  BIND(REPLACE(LCASE(STR(?l)), "['`.]", "") AS ?folded)
+  FILTER((CONTAINS(?folded, ?p1) && CONTAINS(?folded, ?p2) && CONTAINS(?folded, ?p3))
+         || REGEX(STR(?l), "[^ -~]"))
   FILTER(isIRI(?a))
-  FILTER EXISTS { GRAPH ?tg { ?a a hg:Actor } }
 }
 """
 )

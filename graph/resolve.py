@@ -177,13 +177,14 @@ class _StoreView:
         """The stored actors with a label whose :func:`~graph.names.name_key` is ``key``.
 
         One bounded query per key (:data:`graph.queries.ACTOR_LABEL_CANDIDATES`, probed with
-        :func:`probe_token`) finds a superset of their labels; ``name_key`` picks the exact
+        :func:`probe_tokens`) finds a superset of their labels; ``name_key`` picks the exact
         ones, so the result is the same as keying every stored label, without doing that.
         """
         if self.store is None:
             return set()
         if key not in self._named:
-            subs = {"probe": Literal(probe_token(key))}
+            probes = [*probe_tokens(key), "", "", ""][:3]
+            subs = {f"p{n}": Literal(probe) for n, probe in enumerate(probes, 1)}
             rows = self.store.select(queries.ACTOR_LABEL_CANDIDATES, substitutions=subs)
             found = set()
             for row in rows:
@@ -194,19 +195,19 @@ class _StoreView:
         return self._named[key]
 
 
-def probe_token(key: str) -> str:
-    """A word every label with name key ``key`` contains, lower-cased without apostrophes
-    and dots, unless it holds a character outside printable ASCII: the key's longest word
-    that :func:`graph.names.tokens` cannot have made from other text ("" if there is none,
-    which makes :data:`graph.queries.ACTOR_LABEL_CANDIDATES` return every actor label).
+def probe_tokens(key: str) -> list[str]:
+    """Words every label with name key ``key`` contains, lower-cased without apostrophes
+    and dots, unless it holds a character outside printable ASCII: the key's three longest
+    words that :func:`graph.names.tokens` cannot have made from other text ("U.S.", "Dept",
+    "&"). With none, :data:`graph.queries.ACTOR_LABEL_CANDIDATES` returns every actor label.
 
-    >>> probe_token("us department of homeland security")
-    'homeland'
-    >>> probe_token("us department")
-    ''
+    >>> probe_tokens("us department of homeland security")
+    ['homeland', 'security', 'of']
+    >>> probe_tokens("us department")
+    []
     """
-    words = [w for w in key.split() if w not in _MADE_WORDS]
-    return max(words, key=len, default="")
+    words = sorted({w for w in key.split() if w not in _MADE_WORDS}, key=lambda w: (-len(w), w))
+    return words[:3]
 
 
 def _names(data: Triples, node: URIRef) -> list[str]:

@@ -14,7 +14,7 @@ from graph.ingest import import_graph
 from graph.model import HG, mint, named_graph
 from graph.names import name_key
 from graph.registry import REGISTRY_GRAPH, Registry, get_registry
-from graph.resolve import _StoreView, probe_token
+from graph.resolve import _StoreView, probe_tokens
 from graph.store import Store
 from graph.terms import graph_name, to_quads
 from tests.backends import fresh_store
@@ -108,8 +108,8 @@ def test_folded_spellings_share_one_key_in_the_store() -> None:
 
 
 def test_probe_token_is_never_a_word_names_are_rewritten_to() -> None:
-    assert probe_token(name_key("U.S. Dept. of Labor")) == "labor"
-    assert probe_token(name_key("United Kingdom Government & International")) == ""
+    assert probe_tokens(name_key("U.S. Dept. of Labor")) == ["labor", "of"]
+    assert probe_tokens(name_key("United Kingdom Government & International")) == []
 
 
 @dataclass
