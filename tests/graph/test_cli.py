@@ -1,4 +1,11 @@
-"""The ``harmgraph`` CLI, run for real in a subprocess against on-disk stores.
+"""The ``harmgraph`` CLI, run against on-disk stores.
+
+Each command family (import, query, validate, export, stats) and the error exit codes and
+``--debug`` run at least once for real, ``python -m graph`` in a subprocess
+(:func:`harmgraph`). The other calls (setup imports, argument and input errors, output
+formats) run the same entry point in this process (the ``cli`` fixture: :func:`graph.cli.main`,
+which ``python -m graph`` exits with, output captured), which saves an interpreter start
+and the imports per call.
 
 The tests that import, query, re-import, validate the store, export and count take
 ``any_store``: they run once on an on-disk store and once with ``--store http://…``
@@ -8,15 +15,19 @@ are the same on every backend and run on disk only.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from graph.cli import main
 from tests.backends import fresh_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +53,25 @@ def harmgraph(
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
 
 
+def cli(*args: str | Path, store: Path | str | None = None) -> subprocess.CompletedProcess[str]:
+    """:func:`harmgraph` in this process: :func:`graph.cli.main`'s exit code, and its output
+    read back as the subprocess's text mode reads it (universal newlines)."""
+    argv = [*map(str, args), *(["--store", str(store)] if store is not None else [])]
+    # Real files, as a subprocess's pipes: ``query`` writes to ``sys.stdout.buffer``.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        out, err = (io.TextIOWrapper(f, encoding="utf-8") for f in (out_file, err_file))
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+        text = []
+        for stream, file in ((out, out_file), (err, err_file)):
+            stream.flush()
+            file.seek(0)
+            text.append(io.TextIOWrapper(io.BytesIO(file.read()), encoding="utf-8").read())
+    return subprocess.CompletedProcess(argv, code, *text)
+
+
 def count(store: Path | str) -> int:
-    result = harmgraph(
+    result = cli(
         "query", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", "--format", "csv", store=store
     )
     assert result.returncode == 0, result.stderr
@@ -74,28 +102,28 @@ def test_import_then_query_who_deployed_what_palantir_developed(any_store: Path 
 
 
 def test_query_refuses_updates(any_store: Path | str) -> None:
-    refused = harmgraph("query", "CLEAR ALL", store=any_store)
+    refused = cli("query", "CLEAR ALL", store=any_store)
     assert refused.returncode != 0
     assert "Traceback" not in refused.stderr
 
 
 def test_query_from_file_in_json(any_store: Path | str, tmp_path: Path) -> None:
-    harmgraph("import", INCIDENT, store=any_store)
+    cli("import", INCIDENT, store=any_store)
     rq = tmp_path / "q.rq"
     rq.write_text("SELECT ?id WHERE { ?i a hg:Incident ; dcterms:identifier ?id }")
-    result = harmgraph("query", f"@{rq}", "--format", "json", store=any_store)
+    result = cli("query", f"@{rq}", "--format", "json", store=any_store)
     assert result.returncode == 0, result.stderr
     bindings = json.loads(result.stdout)["results"]["bindings"]
     assert [b["id"]["value"] for b in bindings] == ["INC-26-0068"]
 
 
 def test_reimport_updates_instead_of_duplicating(any_store: Path | str) -> None:
-    harmgraph("import", INCIDENT, store=any_store)
+    cli("import", INCIDENT, store=any_store)
     before = count(any_store)
-    again = harmgraph("import", INCIDENT, store=any_store)
+    again = cli("import", INCIDENT, store=any_store)
     assert again.returncode == 0, again.stderr
     assert "0 incident(s) added, 1 updated" in again.stderr
-    curated = harmgraph(
+    curated = cli(
         "query",
         "SELECT (COUNT(*) AS ?n) { GRAPH <https://w3id.org/harmgraph/graph/curated> { ?s ?p ?o } }",
         "--format",
@@ -105,7 +133,7 @@ def test_reimport_updates_instead_of_duplicating(any_store: Path | str) -> None:
     assert curated.returncode == 0, curated.stderr
     # The incident's own triples are replaced, not added again: only provenance grows.
     assert int(curated.stdout.splitlines()[1]) < before
-    titles = harmgraph(
+    titles = cli(
         "query",
         "SELECT ?t { ?i a hg:Incident ; dcterms:title ?t }",
         "--format",
@@ -142,7 +170,7 @@ def test_debug_shows_the_traceback(store: Path) -> None:
     ],
 )
 def test_bad_input_gets_a_clear_message(store: Path, args: tuple[str, ...], message: str) -> None:
-    result = harmgraph(*args, store=store)
+    result = cli(*args, store=store)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -151,14 +179,14 @@ def test_bad_input_gets_a_clear_message(store: Path, args: tuple[str, ...], mess
 def test_violation_names_incident_property_and_message_and_writes_nothing(
     any_store: Path | str, tmp_path: Path
 ) -> None:
-    harmgraph("import", INCIDENT, store=any_store)
+    cli("import", INCIDENT, store=any_store)
     before = count(any_store)
     broken = tmp_path / "broken.ttl"
     broken.write_text(
         INCIDENT.read_text() + "\n<https://w3id.org/harmgraph/id/incident/broken> a hg:Incident ;"
         ' dcterms:title "Broken" .\n'
     )
-    result = harmgraph("import", broken, store=any_store)
+    result = cli("import", broken, store=any_store)
     assert result.returncode == 1
     assert "incident/broken" in result.stderr or "incident/broken" in result.stdout
     assert "hg:developer" in result.stderr + result.stdout
@@ -169,16 +197,16 @@ def test_validate_files_and_all(any_store: Path | str) -> None:
     ok = harmgraph("validate", INCIDENT)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("0 violations")
-    harmgraph("import", INCIDENT, store=any_store)
-    whole = harmgraph("validate", "--all", "--format", "json", store=any_store)
+    cli("import", INCIDENT, store=any_store)
+    whole = cli("validate", "--all", "--format", "json", store=any_store)
     assert whole.returncode == 0, whole.stderr
     assert json.loads(whole.stdout)["conforms"] is True
-    text = harmgraph("validate", "--all", store=any_store)
+    text = cli("validate", "--all", store=any_store)
     assert "1 incident(s) checked" in text.stdout
 
 
 def test_export_then_import_is_isomorphic(any_store: Path | str, tmp_path: Path) -> None:
-    harmgraph("import", INCIDENT, store=any_store)
+    cli("import", INCIDENT, store=any_store)
     for fmt, suffix in (
         ("nquads", "nq"),
         ("trig", "trig"),
@@ -187,23 +215,26 @@ def test_export_then_import_is_isomorphic(any_store: Path | str, tmp_path: Path)
         ("jsonld", "jsonld"),
     ):
         out = tmp_path / f"dump.{suffix}"
-        result = harmgraph("export", "--format", fmt, "-o", out, store=any_store)
+        result = cli("export", "--format", fmt, "-o", out, store=any_store)
         assert result.returncode == 0, result.stderr
         assert out.stat().st_size > 0
     first = tmp_path / "curated.ttl"
-    harmgraph("export", "--format", "turtle", "--graph", "curated", "-o", first, store=any_store)
+    exported = harmgraph(
+        "export", "--format", "turtle", "--graph", "curated", "-o", first, store=any_store
+    )
+    assert exported.returncode == 0, exported.stderr
     other = tmp_path / "other"
-    imported = harmgraph("import", "--graph", "curated", first, store=other)
+    imported = cli("import", "--graph", "curated", first, store=other)
     assert imported.returncode == 0, imported.stderr
     second = tmp_path / "again.ttl"
-    harmgraph("export", "--format", "turtle", "--graph", "curated", "-o", second, store=other)
+    cli("export", "--format", "turtle", "--graph", "curated", "-o", second, store=other)
     a, b = Graph().parse(first), Graph().parse(second)
     assert len(a) > 100
     assert isomorphic(a, b)
 
 
 def test_stats_counts_kinds(any_store: Path | str) -> None:
-    harmgraph("import", INCIDENT, store=any_store)
+    cli("import", INCIDENT, store=any_store)
     result = harmgraph("stats", store=any_store)
     assert result.returncode == 0, result.stderr
     assert "incidents" in result.stdout
