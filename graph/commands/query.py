@@ -72,7 +72,8 @@ def query(
         results = st.query(text)
         # Stream to the binary stdout; a text-only stdout (doctests) gets it decoded at the end.
         binary: BinaryIO | None = getattr(sys.stdout, "buffer", None)
-        out: BinaryIO = binary if binary is not None else io.BytesIO()
+        spare = io.BytesIO()
+        out: BinaryIO = binary if binary is not None else spare
         if isinstance(results, ox.QueryBoolean):
             if fmt == "table":
                 print("true" if bool(results) else "false")
@@ -85,8 +86,8 @@ def query(
         else:
             results.serialize(out, _RESULT_FORMATS[fmt])
         out.flush()
-        if isinstance(out, io.BytesIO):
-            sys.stdout.write(out.getvalue().decode("utf-8"))
+        if binary is None:
+            sys.stdout.write(spare.getvalue().decode("utf-8"))
 
 
 @app.command()

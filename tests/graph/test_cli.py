@@ -238,3 +238,18 @@ def test_stats_counts_kinds(any_store: Path | str) -> None:
     result = harmgraph("stats", store=any_store)
     assert result.returncode == 0, result.stderr
     assert "incidents" in result.stdout
+
+
+def test_query_writes_its_results_once_to_a_stdout_whose_buffer_is_in_memory() -> None:
+    """Under click's CliRunner, stdout is a text wrapper over a BytesIO: the results go to
+    that buffer and were then decoded and written a second time."""
+    from typer.testing import CliRunner
+
+    from graph.cli import _register_commands, app
+
+    _register_commands()
+    result = CliRunner().invoke(
+        app, ["query", "--store", "memory", "--format", "csv", "SELECT (1 AS ?x) {}"]
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["x", "1"]
