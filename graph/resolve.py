@@ -176,7 +176,7 @@ class _StoreView:
     def actors_named(self, key: str) -> set[URIRef]:
         """The stored actors with a label whose :func:`~graph.names.name_key` is ``key``.
 
-        One bounded query per key (:data:`graph.queries.ACTOR_LABEL_CANDIDATES`, probed with
+        One query per key (:data:`graph.queries.ACTOR_LABEL_CANDIDATES`, probed with
         :func:`probe_tokens`) finds a superset of their labels; ``name_key`` picks the exact
         ones, so the result is the same as keying every stored label, without doing that.
         """
