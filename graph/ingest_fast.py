@@ -328,6 +328,7 @@ def _write(
         if bulk:
             try:
                 store.ox.bulk_extend(chain(staging.quads(), provenance))
+                store.ox.optimize()  # compacted, as a swapped-in import is (ingest_swap)
             except OSError as err:
                 raise StoreError(f"bulk write into {store.location} failed: {err}") from err
             return
