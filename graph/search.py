@@ -21,6 +21,7 @@ import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
@@ -100,6 +101,31 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @cached_property
+    def _by_compact(self) -> dict[str, dict[str, str]]:
+        # compact name -> {IRI: the first of its names with it}, as search() reports it
+        by: dict[str, dict[str, str]] = {}
+        for e in self._entries:
+            by.setdefault(e.compact, {}).setdefault(e.iri, e.name)
+        return by
+
+    def exact(self, text: str) -> list[Hit]:
+        """The nodes a name, alias or identifier of which is ``text`` (folded), best first:
+        what :meth:`search` scores ``EXACT`` (unknowns included), from a dict, not a scan.
+
+        >>> g = nx.Graph()
+        >>> g.add_node("a", kind="actor", label="Palantir Technologies", aliases=("Palantir",))
+        >>> g.add_node("b", kind="actor", label="Palantir Fans")
+        >>> [h.iri for h in SearchIndex.build(g).exact(" palantir ")]
+        ['a']
+        """
+        compact = fold(text).replace(" ", "")
+        hits = []
+        for iri, name in self._by_compact.get(compact, {}).items() if compact else ():
+            label, kind, _, degree = self.nodes[iri]
+            hits.append(Hit(iri, label, kind, name, EXACT, degree))
+        return sorted(hits, key=_rank)
 
     def search(
         self,
@@ -182,12 +208,13 @@ def resolve(source: Store | Network | SearchIndex, text: str) -> str:
         return iri
     if iri.startswith(("http://", "https://")):
         raise NotFound(f"{text} is not in the network")
-    hits = index.search(text, limit=5, include_unknown=True)
-    if hits and hits[0].score == EXACT:
-        return hits[0].iri
+    exact = index.exact(text)  # what search() would rank first, without its scan
+    if exact:
+        return exact[0].iri
     for candidate in _slug_candidates(text):
         if candidate in index.nodes:
             return candidate
+    hits = index.search(text, limit=5, include_unknown=True)
     if hits and hits[0].score <= WORD_PREFIX:
         return hits[0].iri
     suggestions = "; ".join(h.label for h in hits)

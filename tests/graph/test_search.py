@@ -110,3 +110,16 @@ def test_resolve_refuses_what_it_cannot_find(network: Network) -> None:
         resolve(network, "https://w3id.org/harmgraph/id/actor/nobody")
     with pytest.raises(BadRequest):
         resolve(network, "   ")
+
+
+def test_exact_is_what_search_scores_exact_in_the_same_order(network: Network) -> None:
+    """resolve() takes exact() instead of scanning with search(): for every name of every
+    node (and a few spellings), the same exact hits, best first."""
+    index = network.index
+    g = network.graph
+    texts = {"", "  ", "ICE", "i.c.e.", "palantir", "nothing like this"}
+    for _, a in g.nodes(data=True):
+        texts.update(str(n) for n in (a.get("label"), a.get("identifier"), *a.get("aliases", ())))
+    for text in sorted(texts - {"None"}):
+        scanned = index.search(text, limit=10**6, include_unknown=True)
+        assert index.exact(text) == [h for h in scanned if h.score == EXACT], text
