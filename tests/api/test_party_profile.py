@@ -4,11 +4,9 @@ bundled data and on synthetic bench data; its rows are built for the part a page
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 import networkx as nx
-import pyoxigraph as ox
 import pytest
 
 from api.party_view import (
@@ -20,10 +18,9 @@ from api.party_view import (
     RoleIncidents,
     profile,
 )
-from bench.generate import write
-from graph import model
 from graph.network_build import ROLES, build_network, outside_only
 from graph.store import Store
+from tests.graph.network_data import synthetic_actor, synthetic_network
 
 
 def reference(g: nx.Graph, iri: str) -> Profile | None:
@@ -122,28 +119,20 @@ def test_bundled_profiles_match_the_incident_walk(bundled_graph: nx.Graph) -> No
 @pytest.fixture(scope="module")
 def synthetic_graph() -> nx.Graph:
     """1,500 synthetic incidents of bench/generate.py (its hub is in hundreds of them)."""
-    out = io.StringIO()
-    write(out, 1500, seed=7)
-    store = Store.open("memory")
-    name = ox.NamedNode(str(model.named_graph("synthetic")))
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, name)
-        for t in ox.parse(out.getvalue().encode(), format=ox.RdfFormat.N_TRIPLES)
-    )
-    return build_network(store).graph
+    return synthetic_network(1500)
 
 
 def test_synthetic_profiles_match_the_incident_walk(synthetic_graph: nx.Graph) -> None:
     parties = sorted(n for n, a in synthetic_graph.nodes.items() if a["kind"] != "incident")
     for iri in parties[::40]:
         assert_same(synthetic_graph, iri)
-    hub = str(model.mint("actor", "synthetic-actor-0"))
+    hub = synthetic_actor(0)
     got = assert_same(synthetic_graph, hub)
     assert got is not None and got.incidents > 100 and len(got.partners) == TOP_PARTNERS
 
 
 def test_rows_are_built_for_the_page_only(synthetic_graph: nx.Graph) -> None:
-    hub = str(model.mint("actor", "synthetic-actor-0"))
+    hub = synthetic_actor(0)
     built: list[str] = []
 
     def href(iri: str) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph as ox
 
+from bench.generate import write
 from graph import model
+from graph.network_build import build_network
 from graph.store import Store
 from tests.backends import fresh_store
 
@@ -54,3 +58,22 @@ def fixture_store(graph: str = "curated", fixture: Path = FIXTURE) -> Store:
     store = fresh_store()
     load(store, fixture, graph)
     return store
+
+
+def synthetic_network(incidents: int, seed: int = 7) -> nx.Graph:
+    """The network of ``incidents`` synthetic incidents of bench/generate.py (seeded): a hub
+    in hundreds of them at 1,500, parties named ``synthetic-actor-N``."""
+    out = io.StringIO()
+    write(out, incidents, seed=seed)
+    store = Store.open("memory")
+    name = ox.NamedNode(str(model.named_graph("synthetic")))
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, name)
+        for t in ox.parse(out.getvalue().encode(), format=ox.RdfFormat.N_TRIPLES)
+    )
+    return build_network(store).graph
+
+
+def synthetic_actor(n: int) -> str:
+    """The IRI of bench/generate.py's ``synthetic-actor-N``."""
+    return str(model.mint("actor", f"synthetic-actor-{n}"))

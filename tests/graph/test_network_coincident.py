@@ -5,21 +5,17 @@ edge, on the bundled data, on synthetic bench data and on random graphs."""
 
 from __future__ import annotations
 
-import io
 import weakref
 
 import networkx as nx
-import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.generate import write
-from graph import model
 from graph.network import MAX_HOPS, Filters, View, allowed, cap, co_incident
 from graph.network_build import ROLES, build_network, outside_only
 from graph.store import Store
-from tests.graph.network_data import ICE, PALANTIR
+from tests.graph.network_data import ICE, PALANTIR, synthetic_actor, synthetic_network
 
 
 def reference(
@@ -164,19 +160,7 @@ def test_the_bundled_palantir_view_is_not_trivial(bundled_graph: nx.Graph) -> No
 @pytest.fixture(scope="module")
 def synthetic_graph() -> nx.Graph:
     """1,500 synthetic incidents of bench/generate.py (its hub is in hundreds of them)."""
-    out = io.StringIO()
-    write(out, 1500, seed=7)
-    store = Store.open("memory")
-    name = ox.NamedNode(str(model.named_graph("synthetic")))
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, name)
-        for t in ox.parse(out.getvalue().encode(), format=ox.RdfFormat.N_TRIPLES)
-    )
-    return build_network(store).graph
-
-
-def _synthetic(n: int) -> str:
-    return str(model.mint("actor", f"synthetic-actor-{n}"))
+    return synthetic_network(1500)
 
 
 @pytest.mark.parametrize("hops", range(1, MAX_HOPS + 1))
@@ -184,15 +168,15 @@ def _synthetic(n: int) -> str:
 def test_synthetic_views_match_the_whole_projection(
     synthetic_graph: nx.Graph, hops: int, focus: int
 ) -> None:
-    if _synthetic(focus) not in synthetic_graph:
+    if synthetic_actor(focus) not in synthetic_graph:
         pytest.skip("no such synthetic actor at this size")
     for filters in (Filters(), Filters(kinds=frozenset({"actor", "system"}))):
         for max_nodes in (300, 25):
-            check(synthetic_graph, _synthetic(focus), hops, filters, max_nodes)
+            check(synthetic_graph, synthetic_actor(focus), hops, filters, max_nodes)
 
 
 def test_the_synthetic_hub_view_is_capped(synthetic_graph: nx.Graph) -> None:
-    view = check(synthetic_graph, _synthetic(0), 2, Filters(), 300)
+    view = check(synthetic_graph, synthetic_actor(0), 2, Filters(), 300)
     assert view.capped
     assert view.total_nodes > 300
 
@@ -204,7 +188,7 @@ def test_synthetic_whole_network_matches(synthetic_graph: nx.Graph) -> None:
 
 def test_a_memoised_view_follows_the_filters(synthetic_graph: nx.Graph) -> None:
     """The adjacency lists are memoised per filters: another filter gives another view."""
-    hub = _synthetic(0)
+    hub = synthetic_actor(0)
     everything = co_incident(synthetic_graph, hub, hops=1)
     recent = co_incident(synthetic_graph, hub, hops=1, filters=Filters(date_from="2023"))
     assert recent.total_nodes < everything.total_nodes

@@ -3,23 +3,19 @@ first of the full ranking, and capped views built that way are the views ranked 
 
 from __future__ import annotations
 
-import io
 from unittest import mock
 
 import networkx as nx
-import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.generate import write
-from graph import model, network_view
+from graph import network_view
 from graph.network import Filters, neighbourhood, whole
-from graph.network_build import build_network
 from graph.network_rank import Dropped, best_linked, rank_all
 from graph.network_sets import sets
 from graph.network_view import cap, ranked_cap
-from graph.store import Store
+from tests.graph.network_data import synthetic_actor, synthetic_network
 from tests.graph.test_network_view import graphs, reference_cap
 
 
@@ -90,19 +86,7 @@ def test_dropped_by_kind_lists_the_most_first() -> None:
 @pytest.fixture(scope="module")
 def synthetic_graph() -> nx.Graph:
     """2,000 synthetic incidents of bench/generate.py: a hub in hundreds of them."""
-    out = io.StringIO()
-    write(out, 2000, seed=7)
-    store = Store.open("memory")
-    name = ox.NamedNode(str(model.named_graph("synthetic")))
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, name)
-        for t in ox.parse(out.getvalue().encode(), format=ox.RdfFormat.N_TRIPLES)
-    )
-    return build_network(store).graph
-
-
-def _actor(n: int) -> str:
-    return str(model.mint("actor", f"synthetic-actor-{n}"))
+    return synthetic_network(2000)
 
 
 def _same(got: network_view.View, want: network_view.View) -> None:
@@ -124,7 +108,7 @@ def test_synthetic_neighbourhoods_walked_equal_those_ranked_in_full(
     synthetic_graph: nx.Graph, hops: int, focus: int, max_nodes: int
 ) -> None:
     for filters in (Filters(), Filters(date_from="2021"), Filters(kinds=frozenset({"actor"}))):
-        args = (synthetic_graph, _actor(focus))
+        args = (synthetic_graph, synthetic_actor(focus))
         with mock.patch.object(network_view, "WALK_FROM", 0):
             walked = neighbourhood(*args, hops=hops, filters=filters, max_nodes=max_nodes)
         with mock.patch.object(network_view, "WALK_FROM", 10**9):
@@ -148,7 +132,7 @@ def test_the_walk_ends_early_around_the_synthetic_hub(synthetic_graph: nx.Graph)
     """The case it is for: the hub's neighbourhood is found by the walk (not given up), and
     the walk looks at a small part of it."""
     found = sets(synthetic_graph)
-    members = set(found.reach(_actor(0), 2, frozenset(synthetic_graph)))
+    members = set(found.reach(synthetic_actor(0), 2, frozenset(synthetic_graph)))
     looked: list[int] = []
     original = members.intersection
 
@@ -157,8 +141,8 @@ def test_the_walk_ends_early_around_the_synthetic_hub(synthetic_graph: nx.Graph)
             looked.append(1)
             return original(*others)  # type: ignore[arg-type]
 
-    best = best_linked(found, Counting(members), [_actor(0)], 50, None)
-    assert best == rank_all(found, members, [_actor(0)], None)[:50]
+    best = best_linked(found, Counting(members), [synthetic_actor(0)], 50, None)
+    assert best == rank_all(found, members, [synthetic_actor(0)], None)[:50]
     assert len(members) > 2000 and len(looked) < len(members) / 4
 
 
